@@ -1,12 +1,15 @@
 package dev.mhcspark.model.dl4j;
 
 import dev.mhcspark.model.ModelConfig;
+import dev.mhcspark.model.NextTokenLoss;
+import dev.mhcspark.model.TokenIds;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.schedule.PolySchedule;
@@ -70,6 +73,17 @@ public final class MhcNetworks {
                     + net.getLayerWiseConfigurations().getConf(0).getLayer().getClass().getSimpleName());
         }
         return t.modelConfig();
+    }
+
+    /**
+     * Mean next-token cross-entropy (nats per token) of a batch, without any regularisation term: the number to
+     * report as training or validation loss. DL4J's {@code score()} adds the weight-decay term.
+     */
+    public static double meanLoss(MultiLayerNetwork net, INDArray features, INDArray labels) {
+        INDArray logits = net.output(features);
+        INDArray flat = logits.reshape(logits.size(0) * logits.size(1), logits.size(2));
+        int[] ids = TokenIds.read(labels, modelConfig(net).vocabSize(), "labels");
+        return new NextTokenLoss().mean(flat, ids);
     }
 
     public static TransformerLayerImpl transformer(MultiLayerNetwork net) {
