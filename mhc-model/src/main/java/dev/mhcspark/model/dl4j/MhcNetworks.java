@@ -12,9 +12,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.schedule.PolySchedule;
-import org.nd4j.linalg.schedule.RampSchedule;
-import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * Builds the DL4J network for a model: a single {@link TransformerLayer} that is also the output layer.
@@ -27,8 +24,7 @@ public final class MhcNetworks {
 
     /** A network to train with AdamW as {@code opt} says. */
     public static MultiLayerNetwork build(ModelConfig model, OptimizerSettings opt, long seed, DataType dataType) {
-        var schedule = new RampSchedule(new PolySchedule(ScheduleType.ITERATION, opt.learningRate(), 1.0,
-                opt.totalSteps()), Math.max(1, opt.warmupSteps()));
+        var schedule = new WarmupCosineSchedule(opt.learningRate(), opt.warmupSteps(), opt.totalSteps(), 0.1);
         Adam adam = new Adam(schedule);
         adam.setBeta1(opt.beta1());
         adam.setBeta2(opt.beta2());

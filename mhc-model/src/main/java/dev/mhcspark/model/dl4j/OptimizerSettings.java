@@ -1,7 +1,7 @@
 package dev.mhcspark.model.dl4j;
 
 /**
- * AdamW with linear warmup then linear decay to {@code minLrFraction * lr}, global L2 gradient clipping
+ * AdamW with linear warmup then cosine decay to a tenth of the peak learning rate, global L2 gradient clipping
  * and decoupled weight decay on matrices and embeddings only. Validated at construction.
  *
  * @param learningRate  peak learning rate, &gt; 0
