@@ -33,6 +33,7 @@ public class TransformerLayerImpl extends BaseLayer<TransformerLayer> implements
     private INDArray labels;
     /** The loss of a forward pass made by backprop, consumed by the computeScore that DL4J calls next. */
     private Double pendingLoss;
+    private double lastDataLoss = Double.NaN;
 
     public TransformerLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -44,6 +45,11 @@ public class TransformerLayerImpl extends BaseLayer<TransformerLayer> implements
             model = newModel();
         }
         return model;
+    }
+
+    /** The mean next-token loss of the last scored batch, without the regularisation term of the score. */
+    public double lastDataLoss() {
+        return lastDataLoss;
     }
 
     public void recordStateRms(boolean on) {
@@ -92,6 +98,7 @@ public class TransformerLayerImpl extends BaseLayer<TransformerLayer> implements
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
         double mean = pendingLoss != null ? pendingLoss : loss.mean(forward(), labelIds());
         pendingLoss = null;
+        lastDataLoss = mean;
         score = mean + fullNetRegTerm;
         return score;
     }
