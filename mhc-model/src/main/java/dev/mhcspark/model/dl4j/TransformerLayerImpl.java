@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,7 +24,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * The DL4J layer that runs {@link Transformer} and scores it: features are token ids [B, T], labels the next
  * ids [B, T] (or [B, T, 1]); {@link #activate} returns logits [B, T, V]; the score is the mean next-token
  * cross-entropy in nats per token plus regularisation. It is the network's only layer, so it is also the
- * output layer. Networks built by {@link MhcNetworks} run without workspaces, which this layer relies on.
+ * output layer.
+ *
+ * <p>Every temporary array lives in the DL4J workspace open while a method runs: the forward caches are only
+ * used within the same {@link #backpropGradient} call, and what outlives a call (H_res, state RMS, losses) is
+ * held in Java arrays.
  */
 public class TransformerLayerImpl extends BaseLayer<TransformerLayer> implements IOutputLayer {
     private final Map<String, INDArray> grads = new HashMap<>();  // filled from gradientViews at backward
@@ -73,7 +78,8 @@ public class TransformerLayerImpl extends BaseLayer<TransformerLayer> implements
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray logits = forward();
         long batch = TokenIds.asBatchByTime(input, "features").size(0);
-        return logits.reshape(batch, logits.size(0) / batch, logits.size(1));
+        return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS,
+                logits.reshape(batch, logits.size(0) / batch, logits.size(1)));
     }
 
     @Override
