@@ -133,6 +133,9 @@ final class TrainCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int logEvery;
 
+    private static final int SYNTHETIC_VOCAB = 64;
+    private static final int SYNTHETIC_TOKENS = 1_000_000;
+
     static {
         System.setProperty("mhc.synthetic.entropy", String.format("%.2f", SyntheticCorpus.ENTROPY_NATS));
     }
@@ -149,26 +152,19 @@ final class TrainCommand implements Callable<Integer> {
         if (!"float".equals(dtype) && !"double".equals(dtype)) {
             throw new IllegalArgumentException("--dtype: expected float or double, got " + dtype);
         }
-        int[] tokens;
-        int vocab;
-        String source;
-        if (synthetic) {
-            tokens = SyntheticCorpus.markov(1_000_000, 64, seed);
-            vocab = 64;
-            source = "synthetic";
-        } else {
-            Path file = data != null ? data : Launcher.home().resolve("data/corpora/tinyshakespeare.txt");
-            tokens = ByteTokenizer.encode(read(file));
-            vocab = ByteTokenizer.VOCAB_SIZE;
-            source = file.toAbsolutePath().toString();
-        }
+        // settings are validated before any data is read
+        int vocab = synthetic ? SYNTHETIC_VOCAB : ByteTokenizer.VOCAB_SIZE;
+        Path file = synthetic ? null : data != null ? data : Launcher.home().resolve("data/corpora/tinyshakespeare.txt");
         ModelConfig base = ModelConfig.of(connection, vocab, dModel, heads, blocks, seqLen);
         ModelConfig model = new ModelConfig(vocab, dModel, heads, blocks, seqLen, ffnMultiplier, connection,
                 streams != null ? streams : base.streams(), sinkhornIterations, resBias, gateInit,
                 streamInitStd != null ? streamInitStd : base.streamInitStd(), !untied, base.initStd(), base.normEps());
         OptimizerSettings optimizer = new OptimizerSettings(lr, warmup, steps, 0.9, 0.95, weightDecay, gradClip);
-        TrainSettings settings = new TrainSettings(model, optimizer, source, batch, seed, dtype, logEvery, evalEvery,
+        TrainSettings settings = new TrainSettings(model, optimizer,
+                synthetic ? "synthetic" : file.toAbsolutePath().toString(), batch, seed, dtype, logEvery, evalEvery,
                 evalBatches, probeEvery, valFraction);
+        int[] tokens = synthetic ? SyntheticCorpus.markov(SYNTHETIC_TOKENS, SYNTHETIC_VOCAB, seed)
+                : ByteTokenizer.encode(read(file));
         TokenWindows windows = new TokenWindows(tokens, seqLen, valFraction);
         Path dir = run != null ? run : Path.of("runs", connection.id() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

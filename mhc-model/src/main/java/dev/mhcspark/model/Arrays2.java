@@ -1,32 +1,57 @@
 package dev.mhcspark.model;
 
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Small INDArray helpers shared by the layers: copies to/from Java arrays and batched matmul. */
+/** Small INDArray helpers shared by the layers: bulk copies to/from Java arrays and batched matmul. */
 final class Arrays2 {
     private Arrays2() {
     }
 
     /** The values of {@code a} in row-major order, as a fresh double array. */
     static double[] toDoubles(INDArray a) {
-        INDArray c = (a.isView() || a.ordering() != 'c') ? a.dup('c') : a;
-        return c.data().asDouble();
+        boolean dense = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
+                && Shape.hasDefaultStridesForShape(a);
+        return (dense ? a : a.dup('c')).data().asDouble();
     }
 
+    /**
+     * A new array of the given type and shape holding {@code values} (row-major). Allocated in the current
+     * workspace, if any, and filled by one bulk copy.
+     */
     static INDArray fromDoubles(double[] values, DataType type, long... shape) {
-        return Nd4j.create(values, shape, type);
+        INDArray out = Nd4j.createUninitialized(type, shape, 'c');
+        if (type == DataType.DOUBLE) {
+            ((DoublePointer) out.data().pointer()).put(values);
+        } else if (type == DataType.FLOAT) {
+            float[] f = new float[values.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) values[i];
+            }
+            ((FloatPointer) out.data().pointer()).put(f);
+        } else {
+            return Nd4j.create(values, shape, type);
+        }
+        return out;
     }
 
-    /** Batched matmul over the leading dimension: [N,a,b] x [N,b,c] -> [N,a,c], with optional transposes. */
-    static INDArray bmm(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
+    /**
+     * Matrix product with optional transposes, passed to the kernel rather than materialised (a transposed
+     * view's {@code mmul} copies it first). For rank 3, a batched product over the leading dimension:
+     * [N,a,b] x [N,b,c] -> [N,a,c].
+     */
+    static INDArray matmul(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
         return Nd4j.matmul(a, b, transposeA, transposeB, false);
     }
 
     /** Per-row root mean square {@code sqrt(mean(x^2) + eps)} of a 2-D array, as a column [rows]. */
     static INDArray rowRms(INDArray x, double eps) {
-        return Transforms.sqrt(x.mul(x).mean(1).addi(eps), false);
+        INDArray norm = x.norm2(1);  // one reduction, no [rows, cols] temporary
+        return Transforms.sqrt(norm.muli(norm).divi(x.size(1)).addi(eps), false);
     }
 }

@@ -50,30 +50,30 @@ final class CausalSelfAttention implements Sublayer {
         k = splitHeads(qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(c, 2 * c)));
         v = splitHeads(qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * c, 3 * c)));
         double scale = 1.0 / Math.sqrt(c / (double) heads);
-        INDArray scores = Arrays2.bmm(q, k, false, true).muli(scale);  // [B*H, T, T]
+        INDArray scores = Arrays2.matmul(q, k, false, true).muli(scale);  // [B*H, T, T]
         scores.reshape(scores.size(0), (long) seqLen * seqLen).addiRowVector(causalMask(seqLen, scores));
         probs = Nd4j.exec(new SoftMax(scores, scores, 2))[0];
-        merged = mergeHeads(Arrays2.bmm(probs, v, false, false));
+        merged = mergeHeads(Arrays2.matmul(probs, v, false, false));
         return merged.mmul(wo);
     }
 
     @Override
     public INDArray backward(INDArray dy) {
         int c = (int) dy.size(1);
-        grads.get(prefix + "attn.wo").addi(merged.transpose().mmul(dy));
-        INDArray dOut = splitHeads(dy.mmul(wo.transpose()));                  // [B*H, T, dh]
-        INDArray dProbs = Arrays2.bmm(dOut, v, false, true);                   // [B*H, T, T]
-        INDArray dv = Arrays2.bmm(probs, dOut, true, false);
+        grads.get(prefix + "attn.wo").addi(Arrays2.matmul(merged, dy, true, false));
+        INDArray dOut = splitHeads(Arrays2.matmul(dy, wo, false, true));  // [B*H, T, dh]
+        INDArray dProbs = Arrays2.matmul(dOut, v, false, true);             // [B*H, T, T]
+        INDArray dv = Arrays2.matmul(probs, dOut, true, false);
         // softmax backward: dS = P * (dP - sum_j dP_j P_j)
         INDArray pdp = dProbs.muli(probs);
         INDArray rowSums = pdp.sum(true, 2);                                  // [B*H, T, 1]
         INDArray dScores = pdp.subi(probs.mul(rowSums.broadcast(probs.shape())));
         dScores.muli(1.0 / Math.sqrt(c / (double) heads));
-        INDArray dq = Arrays2.bmm(dScores, k, false, false);
-        INDArray dk = Arrays2.bmm(dScores, q, true, false);
+        INDArray dq = Arrays2.matmul(dScores, k, false, false);
+        INDArray dk = Arrays2.matmul(dScores, q, true, false);
         INDArray dqkv = Nd4j.hstack(mergeHeads(dq), mergeHeads(dk), mergeHeads(dv));  // [N, 3C]
-        grads.get(prefix + "attn.wqkv").addi(normed.transpose().mmul(dqkv));
-        return norm.backward(dqkv.mmul(wqkv.transpose()));
+        grads.get(prefix + "attn.wqkv").addi(Arrays2.matmul(normed, dqkv, true, false));
+        return norm.backward(Arrays2.matmul(dqkv, wqkv, false, true));
     }
 
     /** [N, C] -> [B*H, T, dh] */

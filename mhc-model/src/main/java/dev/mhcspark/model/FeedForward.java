@@ -48,15 +48,15 @@ final class FeedForward implements Sublayer {
     @Override
     public INDArray backward(INDArray dy) {
         grads.get(prefix + "ffn.b2").addi(dy.sum(0));
-        grads.get(prefix + "ffn.w2").addi(act.transpose().mmul(dy));
-        INDArray dAct = dy.mmul(w2.transpose());
+        grads.get(prefix + "ffn.w2").addi(Arrays2.matmul(act, dy, true, false));
+        INDArray dAct = Arrays2.matmul(dy, w2, false, true);
         // gelu'(u) = 0.5 (1 + t) + 0.5 u (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 u^2)
         INDArray sech2 = tanh.mul(tanh).rsubi(1.0);
         INDArray inner = pre.mul(pre).muli(3 * CUBIC).addi(1.0).muli(SQRT_2_OVER_PI);
         INDArray dGelu = sech2.muli(inner).muli(pre).addi(tanh).addi(1.0).muli(0.5);
         INDArray dPre = dAct.muli(dGelu);
         grads.get(prefix + "ffn.b1").addi(dPre.sum(0));
-        grads.get(prefix + "ffn.w1").addi(normed.transpose().mmul(dPre));
-        return norm.backward(dPre.mmul(w1.transpose()));
+        grads.get(prefix + "ffn.w1").addi(Arrays2.matmul(normed, dPre, true, false));
+        return norm.backward(Arrays2.matmul(dPre, w1, false, true));
     }
 }

@@ -105,7 +105,7 @@ final class HyperConnection extends StreamMixingConnection {
         grads.get(prefix + "staticPost").addi(Arrays2.fromDoubles(dsPost, type, n));
         grads.get(prefix + "staticRes").addi(Arrays2.fromDoubles(dsRes, type, n, n));
         INDArray dAArr = Arrays2.fromDoubles(dA, type, (long) tokens * n, k);
-        grads.get(prefix + "theta").addi(norm.normalised().transpose().mmul(dAArr));
-        return norm.backward(dAArr.mmul(theta.transpose())).reshape(tokens, (long) n * c);
+        grads.get(prefix + "theta").addi(Arrays2.matmul(norm.normalised(), dAArr, true, false));
+        return norm.backward(Arrays2.matmul(dAArr, theta, false, true)).reshape(tokens, (long) n * c);
     }
 }

@@ -23,8 +23,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     private final SinkhornProjection sinkhorn;
 
     private INDArray state;
-    private INDArray rms;      // [N]
-    private double[] rmsD;
+    private double[] rmsD;     // [N]
     private double[] raw;      // A = x phi, [N, K]
     private double[] logits;   // H~, [N, K]
     private double[] alphas;
@@ -51,8 +50,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         this.state = state;
         int tokens = (int) state.size(0);
         int k = coefficients(n);
-        rms = Arrays2.rowRms(state, eps);
-        rmsD = Arrays2.toDoubles(rms);
+        rmsD = Arrays2.toDoubles(Arrays2.rowRms(state, eps));
         raw = Arrays2.toDoubles(state.mmul(phi));
         alphas = Arrays2.toDoubles(alpha);
         double[] b = Arrays2.toDoubles(bias);
@@ -109,9 +107,10 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         grads.get(prefix + "alpha").addi(Arrays2.fromDoubles(dAlpha, type, 3));
         grads.get(prefix + "bias").addi(Arrays2.fromDoubles(dBias, type, k));
         INDArray dAArr = Arrays2.fromDoubles(dA, type, tokens, k);
-        grads.get(prefix + "phi").addi(state.transpose().mmul(dAArr));
+        grads.get(prefix + "phi").addi(Arrays2.matmul(state, dAArr, true, false));
         // d r / d x = x / (nC r)
-        return dAArr.mmul(phi.transpose()).addi(state.mulColumnVector(Arrays2.fromDoubles(rmsScale, type, tokens)));
+        return Arrays2.matmul(dAArr, phi, false, true)
+                .addi(state.mulColumnVector(Arrays2.fromDoubles(rmsScale, type, tokens)));
     }
 
     private int group(int q) {

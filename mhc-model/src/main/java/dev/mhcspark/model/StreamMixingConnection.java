@@ -1,6 +1,6 @@
 package dev.mhcspark.model;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,15 +16,16 @@ abstract class StreamMixingConnection implements Connection {
     protected final int n;
     protected final int c;
 
-    private INDArray state3;  // [N, n, C]
-    private INDArray pre;     // [N, 1, n]
-    private INDArray post;    // [N, n, 1]
-    private INDArray res;     // [N, n, n]
-    private INDArray y3;      // [N, 1, C]
-    private INDArray dState3; // [N, n, C] gradient collected by backwardOut
+    // Per token the work is n x n by n x C: as plain loops over tokens (in parallel) it costs a tenth of
+    // ND4J's batched matmul of N tiny matrices. Values are kept in double between forward and backward.
+    private double[] state;   // [N, n, C]
+    private double[] y;       // [N, C]
+    private double[] pre;     // [N, n]
+    private double[] post;    // [N, n]
+    private double[] res;     // [N, n, n]
+    private double[] dState;  // [N, n, C] gradient collected by backwardOut
     private double[] dPost;
     private double[] dRes;
-    private double[] lastRes;
 
     StreamMixingConnection(int n, int c) {
         this.n = n;
@@ -41,49 +42,107 @@ abstract class StreamMixingConnection implements Connection {
     protected abstract INDArray mixingBackward(double[] dPre, double[] dPost, double[] dRes);
 
     @Override
-    public INDArray in(INDArray state) {
-        long tokens = state.size(0);
-        DataType type = state.dataType();
-        Mixing m = mix(state);
-        lastRes = m.res();
-        state3 = state.reshape(tokens, n, c);
-        pre = Arrays2.fromDoubles(m.pre(), type, tokens, 1, n);
-        post = Arrays2.fromDoubles(m.post(), type, tokens, n, 1);
-        res = Arrays2.fromDoubles(m.res(), type, tokens, n, n);
-        return Arrays2.bmm(pre, state3, false, false).reshape(tokens, c);
+    public INDArray in(INDArray stateArr) {
+        int tokens = (int) stateArr.size(0);
+        Mixing m = mix(stateArr);
+        state = Arrays2.toDoubles(stateArr);
+        pre = m.pre();
+        post = m.post();
+        res = m.res();
+        double[] h = new double[tokens * c];
+        IntStream.range(0, tokens).parallel().forEach(t -> {
+            for (int i = 0; i < n; i++) {
+                double w = pre[t * n + i];
+                int xo = (t * n + i) * c;
+                for (int k = 0; k < c; k++) {
+                    h[t * c + k] += w * state[xo + k];
+                }
+            }
+        });
+        return Arrays2.fromDoubles(h, stateArr.dataType(), tokens, c);
     }
 
     @Override
-    public INDArray out(INDArray y) {
-        long tokens = y.size(0);
-        y3 = y.reshape(tokens, 1, c);
-        INDArray next = Arrays2.bmm(res, state3, false, false).addi(Arrays2.bmm(post, y3, false, false));
-        return next.reshape(tokens, (long) n * c);
+    public INDArray out(INDArray yArr) {
+        int tokens = (int) yArr.size(0);
+        y = Arrays2.toDoubles(yArr);
+        double[] next = new double[tokens * n * c];
+        IntStream.range(0, tokens).parallel().forEach(t -> {
+            for (int i = 0; i < n; i++) {
+                int o = (t * n + i) * c;
+                double w = post[t * n + i];
+                for (int k = 0; k < c; k++) {
+                    next[o + k] = w * y[t * c + k];
+                }
+                for (int j = 0; j < n; j++) {
+                    double r = res[(t * n + i) * n + j];
+                    int xo = (t * n + j) * c;
+                    for (int k = 0; k < c; k++) {
+                        next[o + k] += r * state[xo + k];
+                    }
+                }
+            }
+        });
+        return Arrays2.fromDoubles(next, yArr.dataType(), tokens, (long) n * c);
     }
 
     @Override
-    public INDArray backwardOut(INDArray dNext) {
-        long tokens = dNext.size(0);
-        INDArray d3 = dNext.reshape(tokens, n, c);
-        dPost = Arrays2.toDoubles(Arrays2.bmm(d3, y3, false, true));      // [N, n, 1]
-        dRes = Arrays2.toDoubles(Arrays2.bmm(d3, state3, false, true));   // [N, n, n]
-        dState3 = Arrays2.bmm(res, d3, true, false);                      // H_res^T dX'
-        return Arrays2.bmm(post, d3, true, false).reshape(tokens, c);     // H_post dX'
+    public INDArray backwardOut(INDArray dNextArr) {
+        int tokens = (int) dNextArr.size(0);
+        double[] d = Arrays2.toDoubles(dNextArr);
+        double[] dy = new double[tokens * c];
+        dState = new double[tokens * n * c];
+        dPost = new double[tokens * n];
+        dRes = new double[tokens * n * n];
+        IntStream.range(0, tokens).parallel().forEach(t -> {
+            for (int i = 0; i < n; i++) {
+                int dOff = (t * n + i) * c;
+                double w = post[t * n + i];
+                double dp = 0;
+                for (int k = 0; k < c; k++) {
+                    dp += d[dOff + k] * y[t * c + k];
+                    dy[t * c + k] += w * d[dOff + k];       // H_post dX'
+                }
+                dPost[t * n + i] = dp;
+                for (int j = 0; j < n; j++) {
+                    int xo = (t * n + j) * c;
+                    double r = res[(t * n + i) * n + j];
+                    double dr = 0;
+                    for (int k = 0; k < c; k++) {
+                        dr += d[dOff + k] * state[xo + k];
+                        dState[xo + k] += r * d[dOff + k];  // H_res^T dX'
+                    }
+                    dRes[(t * n + i) * n + j] = dr;
+                }
+            }
+        });
+        return Arrays2.fromDoubles(dy, dNextArr.dataType(), tokens, c);
     }
 
     @Override
-    public INDArray backwardIn(INDArray dh) {
-        long tokens = dh.size(0);
-        INDArray dh3 = dh.reshape(tokens, 1, c);
-        double[] dPre = Arrays2.toDoubles(Arrays2.bmm(dh3, state3, false, true));  // [N, 1, n]
-        dState3.addi(Arrays2.bmm(pre, dh3, true, false));                          // H_pre^T dh
-        INDArray dState = dState3.reshape(tokens, (long) n * c);
-        return dState.addi(mixingBackward(dPre, dPost, dRes));
+    public INDArray backwardIn(INDArray dhArr) {
+        int tokens = (int) dhArr.size(0);
+        double[] dh = Arrays2.toDoubles(dhArr);
+        double[] dPre = new double[tokens * n];
+        IntStream.range(0, tokens).parallel().forEach(t -> {
+            for (int i = 0; i < n; i++) {
+                int xo = (t * n + i) * c;
+                double w = pre[t * n + i];
+                double dp = 0;
+                for (int k = 0; k < c; k++) {
+                    dp += dh[t * c + k] * state[xo + k];
+                    dState[xo + k] += w * dh[t * c + k];    // H_pre^T dh
+                }
+                dPre[t * n + i] = dp;
+            }
+        });
+        INDArray through = mixingBackward(dPre, dPost, dRes);
+        return Arrays2.fromDoubles(dState, dhArr.dataType(), tokens, (long) n * c).addi(through);
     }
 
     @Override
     public double[] residualMixing() {
-        return lastRes;
+        return res;
     }
 
     static double sigmoid(double x) {

@@ -93,7 +93,7 @@ public final class Transformer {
         streams = x;
         INDArray z = n > 1 ? readout(x) : x;
         zNormed = finalNorm.forward(z);
-        return config.tiedEmbeddings() ? zNormed.mmul(tokEmb.transpose()) : zNormed.mmul(params.get("unembed"));
+        return config.tiedEmbeddings() ? Arrays2.matmul(zNormed, tokEmb, false, true) : zNormed.mmul(params.get("unembed"));
     }
 
     /** dL/dlogits [B*T, V] -> parameter gradients, accumulated into the (zeroed) gradient views. */
@@ -103,11 +103,11 @@ public final class Transformer {
         INDArray tokEmb = params.get("tokEmb");
         INDArray dz;
         if (config.tiedEmbeddings()) {
-            grads.get("tokEmb").addi(dLogits.transpose().mmul(zNormed));
+            grads.get("tokEmb").addi(Arrays2.matmul(dLogits, zNormed, true, false));
             dz = dLogits.mmul(tokEmb);
         } else {
-            grads.get("unembed").addi(zNormed.transpose().mmul(dLogits));
-            dz = dLogits.mmul(params.get("unembed").transpose());
+            grads.get("unembed").addi(Arrays2.matmul(zNormed, dLogits, true, false));
+            dz = Arrays2.matmul(dLogits, params.get("unembed"), false, true);
         }
         dz = finalNorm.backward(dz);
         INDArray dx = n > 1 ? readoutBackward(dz) : dz;
