@@ -155,10 +155,17 @@ final class TrainCommand implements Callable<Integer> {
         // settings are validated before any data is read
         int vocab = synthetic ? SYNTHETIC_VOCAB : ByteTokenizer.VOCAB_SIZE;
         Path file = synthetic ? null : data != null ? data : Launcher.home().resolve("data/corpora/tinyshakespeare.txt");
-        ModelConfig base = ModelConfig.of(connection, vocab, dModel, heads, blocks, seqLen);
-        ModelConfig model = new ModelConfig(vocab, dModel, heads, blocks, seqLen, ffnMultiplier, connection,
-                streams != null ? streams : base.streams(), sinkhornIterations, resBias, gateInit,
-                streamInitStd != null ? streamInitStd : base.streamInitStd(), !untied, base.initStd(), base.normEps());
+        ModelConfig.Builder builder = ModelConfig.builder(connection).vocabSize(vocab).dModel(dModel).heads(heads)
+                .blocks(blocks).contextLength(seqLen).ffnMultiplier(ffnMultiplier)
+                .sinkhornIterations(sinkhornIterations).resBiasDiagonal(resBias).gateInit(gateInit)
+                .tiedEmbeddings(!untied);
+        if (streams != null) {
+            builder.streams(streams);
+        }
+        if (streamInitStd != null) {
+            builder.streamInitStd(streamInitStd);
+        }
+        ModelConfig model = builder.build();
         OptimizerSettings optimizer = new OptimizerSettings(lr, warmup, steps, 0.9, 0.95, weightDecay, gradClip);
         TrainSettings settings = new TrainSettings(model, optimizer,
                 synthetic ? "synthetic" : file.toAbsolutePath().toString(), batch, seed, dtype, logEvery, evalEvery,

@@ -98,36 +98,130 @@ public record ModelConfig(
     /** The documented defaults for a connection type, at the given size. */
     public static ModelConfig of(ConnectionType connection, int vocabSize, int dModel, int heads, int blocks,
                                  int contextLength) {
-        boolean multi = connection != ConnectionType.RESIDUAL;
-        return new ModelConfig(vocabSize, dModel, heads, blocks, contextLength, 4, connection,
-                multi ? DEFAULT_STREAMS : 1, DEFAULT_SINKHORN_ITERATIONS, DEFAULT_RES_BIAS_DIAGONAL,
-                DEFAULT_GATE_INIT, connection == ConnectionType.MHC ? DEFAULT_MHC_STREAM_INIT_STD : 0.0,
-                true, 0.02, 1e-6);
+        return builder(connection).vocabSize(vocabSize).dModel(dModel).heads(heads).blocks(blocks)
+                .contextLength(contextLength).build();
     }
 
-    public ModelConfig withConnection(ConnectionType c, int n) {
-        return new ModelConfig(vocabSize, dModel, heads, blocks, contextLength, ffnMultiplier, c, n,
-                sinkhornIterations, resBiasDiagonal, gateInit, streamInitStd, tiedEmbeddings, initStd, normEps);
+    /** A builder holding the documented defaults for {@code connection}; {@link Builder#build} validates. */
+    public static Builder builder(ConnectionType connection) {
+        return new Builder(connection);
     }
 
-    public ModelConfig withStreamInitStd(double std) {
-        return new ModelConfig(vocabSize, dModel, heads, blocks, contextLength, ffnMultiplier, connection, streams,
-                sinkhornIterations, resBiasDiagonal, gateInit, std, tiedEmbeddings, initStd, normEps);
+    public Builder toBuilder() {
+        Builder b = new Builder(connection);
+        b.vocabSize = vocabSize;
+        b.dModel = dModel;
+        b.heads = heads;
+        b.blocks = blocks;
+        b.contextLength = contextLength;
+        b.ffnMultiplier = ffnMultiplier;
+        b.streams = streams;
+        b.sinkhornIterations = sinkhornIterations;
+        b.resBiasDiagonal = resBiasDiagonal;
+        b.gateInit = gateInit;
+        b.streamInitStd = streamInitStd;
+        b.tiedEmbeddings = tiedEmbeddings;
+        b.initStd = initStd;
+        b.normEps = normEps;
+        return b;
     }
 
-    public ModelConfig withSinkhorn(int iterations, double resBiasDiag) {
-        return new ModelConfig(vocabSize, dModel, heads, blocks, contextLength, ffnMultiplier, connection, streams,
-                iterations, resBiasDiag, gateInit, streamInitStd, tiedEmbeddings, initStd, normEps);
-    }
+    /** Mutable companion of the record; the connection fixes the defaults of streams and stream_init_std. */
+    public static final class Builder {
+        private final ConnectionType connection;
+        private int vocabSize = 256;
+        private int dModel = 128;
+        private int heads = 4;
+        private int blocks = 4;
+        private int contextLength = 128;
+        private int ffnMultiplier = 4;
+        private int streams;
+        private int sinkhornIterations = DEFAULT_SINKHORN_ITERATIONS;
+        private double resBiasDiagonal = DEFAULT_RES_BIAS_DIAGONAL;
+        private double gateInit = DEFAULT_GATE_INIT;
+        private double streamInitStd;
+        private boolean tiedEmbeddings = true;
+        private double initStd = 0.02;
+        private double normEps = 1e-6;
 
-    public ModelConfig withTiedEmbeddings(boolean tied) {
-        return new ModelConfig(vocabSize, dModel, heads, blocks, contextLength, ffnMultiplier, connection, streams,
-                sinkhornIterations, resBiasDiagonal, gateInit, streamInitStd, tied, initStd, normEps);
-    }
+        private Builder(ConnectionType connection) {
+            if (connection == null) {
+                throw new IllegalArgumentException("connection: must be one of residual, hc, mhc");
+            }
+            this.connection = connection;
+            this.streams = connection == ConnectionType.RESIDUAL ? 1 : DEFAULT_STREAMS;
+            this.streamInitStd = connection == ConnectionType.MHC ? DEFAULT_MHC_STREAM_INIT_STD : 0.0;
+        }
 
-    public ModelConfig withNormEps(double eps) {
-        return new ModelConfig(vocabSize, dModel, heads, blocks, contextLength, ffnMultiplier, connection, streams,
-                sinkhornIterations, resBiasDiagonal, gateInit, streamInitStd, tiedEmbeddings, initStd, eps);
+        public Builder vocabSize(int v) {
+            vocabSize = v;
+            return this;
+        }
+
+        public Builder dModel(int v) {
+            dModel = v;
+            return this;
+        }
+
+        public Builder heads(int v) {
+            heads = v;
+            return this;
+        }
+
+        public Builder blocks(int v) {
+            blocks = v;
+            return this;
+        }
+
+        public Builder contextLength(int v) {
+            contextLength = v;
+            return this;
+        }
+
+        public Builder ffnMultiplier(int v) {
+            ffnMultiplier = v;
+            return this;
+        }
+
+        public Builder streams(int v) {
+            streams = v;
+            return this;
+        }
+
+        public Builder sinkhornIterations(int v) {
+            sinkhornIterations = v;
+            return this;
+        }
+
+        public Builder resBiasDiagonal(double v) {
+            resBiasDiagonal = v;
+            return this;
+        }
+
+        public Builder gateInit(double v) {
+            gateInit = v;
+            return this;
+        }
+
+        public Builder streamInitStd(double v) {
+            streamInitStd = v;
+            return this;
+        }
+
+        public Builder tiedEmbeddings(boolean v) {
+            tiedEmbeddings = v;
+            return this;
+        }
+
+        public Builder normEps(double v) {
+            normEps = v;
+            return this;
+        }
+
+        public ModelConfig build() {
+            return new ModelConfig(vocabSize, dModel, heads, blocks, contextLength, ffnMultiplier, connection, streams,
+                    sinkhornIterations, resBiasDiagonal, gateInit, streamInitStd, tiedEmbeddings, initStd, normEps);
+        }
     }
 
     /** Sublayers L = 2 * blocks; each carries one connection. */

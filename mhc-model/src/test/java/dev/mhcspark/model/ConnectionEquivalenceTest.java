@@ -24,14 +24,14 @@ class ConnectionEquivalenceTest {
 
     @Test
     void mhcWithOneStreamIsTheResidualNetwork() {
-        ModelConfig mhc = TinyModels.config(ConnectionType.MHC).withConnection(ConnectionType.MHC, 1)
-                .withStreamInitStd(0).withNormEps(0);
+        ModelConfig mhc = TinyModels.config(ConnectionType.MHC).toBuilder().streams(1).streamInitStd(0)
+                .normEps(0).build();
         assertSameOutputs(mhc);
     }
 
     @Test
     void hcAtInitIsTheResidualNetwork() {
-        ModelConfig hc = TinyModels.config(ConnectionType.HC).withNormEps(0);
+        ModelConfig hc = TinyModels.config(ConnectionType.HC).toBuilder().normEps(0).build();
         assertEquals(0.0, hc.streamInitStd(), "hc's default keeps the paper's replicate-in / sum-out init");
         assertSameOutputs(hc);
     }
@@ -39,7 +39,7 @@ class ConnectionEquivalenceTest {
     @Test
     void mhcWithFourStreamsIsNotTheResidualNetwork() {
         // guards the two tests above against a comparison that cannot fail
-        ModelConfig mhc = TinyModels.config(ConnectionType.MHC).withNormEps(0);
+        ModelConfig mhc = TinyModels.config(ConnectionType.MHC).toBuilder().normEps(0).build();
         INDArray[] out = outputs(mhc);
         assertTrue(out[0].sub(out[1]).amaxNumber().doubleValue() > 1e-3);
     }
@@ -52,7 +52,7 @@ class ConnectionEquivalenceTest {
 
     /** Logits of a perturbed residual network and of {@code other} given the same shared weights. */
     private static INDArray[] outputs(ModelConfig other) {
-        ModelConfig residual = TinyModels.config(ConnectionType.RESIDUAL).withNormEps(0);
+        ModelConfig residual = TinyModels.config(ConnectionType.RESIDUAL).toBuilder().normEps(0).build();
         MultiLayerNetwork base = TinyModels.network(residual, 1);
         TinyModels.perturb(base, 2, 0.3);
         MultiLayerNetwork net = TinyModels.network(other, 9);

@@ -19,13 +19,13 @@ class ModelConfigTest {
     @Test
     void invalidSettingsNameTheSettingAndTheAllowedRange() {
         rejects("heads", "divisor of d_model", () -> ModelConfig.of(ConnectionType.MHC, 256, 64, 5, 2, 32));
-        rejects("streams", ">= 1", () -> BASE.withConnection(ConnectionType.MHC, 0));
-        rejects("sinkhorn_iterations", ">= 1", () -> BASE.withSinkhorn(0, 4));
+        rejects("streams", ">= 1", () -> BASE.toBuilder().streams(0).build());
+        rejects("sinkhorn_iterations", ">= 1", () -> BASE.toBuilder().sinkhornIterations(0).build());
         rejects("d_model", ">= 1", () -> ModelConfig.of(ConnectionType.MHC, 256, -8, 4, 2, 32));
         rejects("blocks", ">= 1", () -> ModelConfig.of(ConnectionType.MHC, 256, 64, 4, -1, 32));
         rejects("vocab_size", ">= 2", () -> ModelConfig.of(ConnectionType.MHC, 0, 64, 4, 2, 32));
-        rejects("streams", "exactly 1", () -> BASE.withConnection(ConnectionType.RESIDUAL, 4));
-        rejects("stream_init_std", ">= 0", () -> BASE.withStreamInitStd(-1));
+        rejects("streams", "exactly 1", () -> ModelConfig.builder(ConnectionType.RESIDUAL).streams(4).build());
+        rejects("stream_init_std", ">= 0", () -> BASE.toBuilder().streamInitStd(-1).build());
         rejects("connection", "expected one of [residual, hc, mhc]", () -> ConnectionType.parse("hyper"));
     }
 

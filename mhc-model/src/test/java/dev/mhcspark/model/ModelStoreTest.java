@@ -48,7 +48,7 @@ class ModelStoreTest {
     @Test
     void mismatchedConfigIsAClearError() {
         ModelStore.save(trained(), dir);
-        ModelConfig other = TinyModels.config(ConnectionType.MHC).withSinkhorn(10, 4);
+        ModelConfig other = TinyModels.config(ConnectionType.MHC).toBuilder().sinkhornIterations(10).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelStore.load(dir, other));
         assertTrue(e.getMessage().contains("sinkhorn_iterations: 10 vs 20"), e.getMessage());
     }
