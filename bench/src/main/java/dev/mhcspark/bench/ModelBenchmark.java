@@ -25,6 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class ModelBenchmark {
     private static final int VOCAB = 256;
+    private static final int STEPS_PER_ROUND = 4;
 
     public static void main(String[] args) throws Exception {
         int dModel = intArg(args, "--d-model", 256);
@@ -32,36 +33,45 @@ public final class ModelBenchmark {
         int blocks = intArg(args, "--blocks", 4);
         int seqLen = intArg(args, "--seq-len", 128);
         int batch = intArg(args, "--batch", 16);
-        int warmup = intArg(args, "--warmup", 3);
-        int steps = intArg(args, "--steps", 10);
+        int warmup = intArg(args, "--warmup", 4);
+        int steps = intArg(args, "--steps", 12);
         boolean libtorch = !List.of(args).contains("--no-libtorch");
 
         double gemm = gemmGflops(1024, 20);
         System.out.printf("nd4j fp32 GEMM 1024^3: %.1f GFLOP/s%n", gemm);
         List<String> rows = new ArrayList<>();
-        double residualStep = Double.NaN;
-        for (ConnectionType type : ConnectionType.values()) {
-            ModelConfig config = ModelConfig.of(type, VOCAB, dModel, heads, blocks, seqLen);
-            MultiLayerNetwork net = MhcNetworks.build(config, OptimizerSettings.adamW(3e-4, 1, 1000), 1,
-                    DataType.FLOAT);
-            SplittableRandom random = new SplittableRandom(7);
+        ConnectionType[] types = ConnectionType.values();
+        MultiLayerNetwork[] nets = new MultiLayerNetwork[types.length];
+        SplittableRandom random = new SplittableRandom(7);
+        for (int m = 0; m < types.length; m++) {
+            nets[m] = MhcNetworks.build(ModelConfig.of(types[m], VOCAB, dModel, heads, blocks, seqLen),
+                    OptimizerSettings.adamW(3e-4, 1, 1000), 1, DataType.FLOAT);
             for (int i = 0; i < warmup; i++) {
-                net.fit(randomBatch(random, batch, seqLen));
+                nets[m].fit(randomBatch(random, batch, seqLen));
             }
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                net.fit(randomBatch(random, batch, seqLen));
+        }
+        // timed rounds interleave the models, so drift of the machine's speed hits them alike
+        double[] seconds = new double[types.length];
+        int rounds = Math.max(1, steps / STEPS_PER_ROUND);
+        for (int round = 0; round < rounds; round++) {
+            for (int m = 0; m < types.length; m++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < STEPS_PER_ROUND; i++) {
+                    nets[m].fit(randomBatch(random, batch, seqLen));
+                }
+                seconds[m] += (System.nanoTime() - t0) / 1e9;
             }
-            double step = (System.nanoTime() - t0) / 1e9 / steps;
+        }
+        double residualStep = seconds[0] / (rounds * STEPS_PER_ROUND);
+        for (int m = 0; m < types.length; m++) {
+            double step = seconds[m] / (rounds * STEPS_PER_ROUND);
             double tokPerSec = batch * seqLen / step;
-            double gflops = tokPerSec * flopsPerToken(net.numParams(), blocks, dModel, seqLen) / 1e9;
-            if (type == ConnectionType.RESIDUAL) {
-                residualStep = step;
-            }
+            double gflops = tokPerSec * flopsPerToken(nets[m].numParams(), blocks, dModel, seqLen) / 1e9;
+            int n = MhcNetworks.modelConfig(nets[m]).streams();
             System.out.printf("%-8s n=%d: %,.0f tok/s, %.3f s/step, %.1f GFLOP/s (%.1f %% of GEMM), %.2fx residual "
-                            + "step time, %,d params%n", type, config.streams(), tokPerSec, step, gflops,
-                    100 * gflops / gemm, step / residualStep, net.numParams());
-            rows.add(String.format("| ours (DL4J), %s, n=%d | %,.0f | %.1f | %.1f %% | %.2fx |", type, config.streams(),
+                    + "step time, %,d params%n", types[m], n, tokPerSec, step, gflops, 100 * gflops / gemm,
+                    step / residualStep, nets[m].numParams());
+            rows.add(String.format("| ours (DL4J), %s, n=%d | %,.0f | %.1f | %.1f %% | %.2fx |", types[m], n,
                     tokPerSec, gflops, 100 * gflops / gemm, step / residualStep));
         }
         if (libtorch) {

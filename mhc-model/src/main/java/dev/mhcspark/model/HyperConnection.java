@@ -41,7 +41,7 @@ final class HyperConnection extends StreamMixingConnection {
     }
 
     @Override
-    protected Mixing mix(INDArray state) {
+    protected Mixing mix(INDArray state, double[] values) {
         int tokens = (int) state.size(0);
         int k = n + 2;
         norm = new RmsNorm(eps);

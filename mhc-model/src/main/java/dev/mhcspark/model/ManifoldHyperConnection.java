@@ -1,6 +1,7 @@
 package dev.mhcspark.model;
 
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -46,11 +47,19 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     }
 
     @Override
-    protected Mixing mix(INDArray state) {
+    protected Mixing mix(INDArray state, double[] values) {
         this.state = state;
         int tokens = (int) state.size(0);
         int k = coefficients(n);
-        rmsD = Arrays2.toDoubles(Arrays2.rowRms(state, eps));
+        int nc = n * c;
+        rmsD = new double[tokens];
+        IntStream.range(0, tokens).parallel().forEach(t -> {
+            double ss = 0;
+            for (int i = t * nc; i < (t + 1) * nc; i++) {
+                ss += values[i] * values[i];
+            }
+            rmsD[t] = Math.sqrt(ss / nc + eps);
+        });
         raw = Arrays2.toDoubles(state.mmul(phi));
         alphas = Arrays2.toDoubles(alpha);
         double[] b = Arrays2.toDoubles(bias);

@@ -32,8 +32,11 @@ abstract class StreamMixingConnection implements Connection {
         this.c = c;
     }
 
-    /** Computes the coefficients for the state [N, n*C] and keeps what {@link #mixingBackward} needs. */
-    protected abstract Mixing mix(INDArray state);
+    /**
+     * Computes the coefficients for the state [N, n*C] (also given as row-major doubles) and keeps what
+     * {@link #mixingBackward} needs.
+     */
+    protected abstract Mixing mix(INDArray state, double[] values);
 
     /**
      * Given dL/d of each coefficient, accumulates the gradients of the connection's parameters and returns
@@ -44,8 +47,8 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public INDArray in(INDArray stateArr) {
         int tokens = (int) stateArr.size(0);
-        Mixing m = mix(stateArr);
         state = Arrays2.toDoubles(stateArr);
+        Mixing m = mix(stateArr, state);
         pre = m.pre();
         post = m.post();
         res = m.res();
