@@ -8,14 +8,11 @@ import dev.mhcspark.model.dl4j.TransformerLayerImpl;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -167,8 +164,7 @@ final class SingleProcessTrainer {
         rec.put("max_composite_gain_backward", r.maxCompositeBackwardGain());
         rec.put("min_composite_column_sum", r.minCompositeColumnSum());
         rec.put("max_sinkhorn_residual", r.maxSinkhornResidual());
-        List<StabilityProbe.Sublayer> layers = new ArrayList<>(r.sublayers());
-        rec.put("sublayers", layers);
+        rec.put("sublayers", r.sublayers());
         return rec;
     }
 
