@@ -4,7 +4,7 @@
 # Measure on an idle machine: both ND4J and libtorch use every core.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-(cd "$ROOT" && mvn -B -q -DskipTests -pl bench -am package) >&2
+(cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests -pl bench -am package) >&2
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=268435456
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.djl.ai}"
