@@ -67,7 +67,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         double[] pre = new double[tokens * n];
         double[] post = new double[tokens * n];
         double[] res = new double[tokens * n * n];
-        for (int t = 0; t < tokens; t++) {
+        IntStream.range(0, tokens).parallel().forEach(t -> {
             int o = t * k;
             for (int q = 0; q < k; q++) {
                 logits[o + q] = alphas[group(q)] * raw[o + q] / rmsD[t] + b[q];
@@ -77,7 +77,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
                 post[t * n + j] = 2 * sigmoid(logits[o + n + j]);
             }
             sinkhorn.project(logits, o + 2 * n, res, t * n * n);
-        }
+        });
         return new Mixing(pre, post, res);
     }
 
@@ -91,7 +91,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         double[] dAlpha = new double[3];
         double[] dBias = new double[k];
         double[] rmsScale = new double[tokens];  // dL/dr / (nC r): the RMS path back into x
-        for (int t = 0; t < tokens; t++) {
+        IntStream.range(0, tokens).parallel().forEach(t -> {
             int o = t * k;
             for (int j = 0; j < n; j++) {
                 double sp = sigmoid(logits[o + j]);
@@ -103,14 +103,17 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
             double r = rmsD[t];
             double dr = 0;
             for (int q = 0; q < k; q++) {
-                double gl = dLogits[o + q];
                 double a = alphas[group(q)];
-                dBias[q] += gl;
-                dAlpha[group(q)] += gl * raw[o + q] / r;
-                dA[o + q] = gl * a / r;
-                dr -= gl * a * raw[o + q] / (r * r);
+                dA[o + q] = dLogits[o + q] * a / r;
+                dr -= dLogits[o + q] * a * raw[o + q] / (r * r);
             }
             rmsScale[t] = dr / (nc * r);
+        });
+        for (int t = 0; t < tokens; t++) {  // reductions over tokens: sequential, in a fixed order
+            for (int q = 0; q < k; q++) {
+                dBias[q] += dLogits[t * k + q];
+                dAlpha[group(q)] += dLogits[t * k + q] * raw[t * k + q] / rmsD[t];
+            }
         }
         var type = phi.dataType();
         grads.get(prefix + "alpha").addi(Arrays2.fromDoubles(dAlpha, type, 3));

@@ -11,7 +11,8 @@ package dev.mhcspark.model;
 public final class SinkhornProjection {
     private final int n;
     private final int iterations;
-    private final double[] states;  // (2 * iterations + 1) matrices of n*n: exp, then after each half-step
+    /** Per thread: (2 * iterations + 1) matrices of n*n, exp then each half-step; tokens run in parallel. */
+    private final ThreadLocal<double[]> scratch;
 
     public SinkhornProjection(int n, int iterations) {
         if (n < 1 || iterations < 1) {
@@ -20,12 +21,12 @@ public final class SinkhornProjection {
         }
         this.n = n;
         this.iterations = iterations;
-        this.states = new double[(2 * iterations + 1) * n * n];
+        this.scratch = ThreadLocal.withInitial(() -> new double[(2 * iterations + 1) * n * n]);
     }
 
     /** Projects {@code logits[lo .. lo+n*n)} into {@code out[oo .. oo+n*n)}. */
     public void project(double[] logits, int lo, double[] out, int oo) {
-        run(logits, lo);
+        double[] states = run(logits, lo);
         System.arraycopy(states, 2 * iterations * n * n, out, oo, n * n);
     }
 
@@ -33,7 +34,7 @@ public final class SinkhornProjection {
      * Given dL/dH for {@code H = project(logits)}, writes dL/dlogits into {@code dLogits[dlo ..)}.
      */
     public void backward(double[] logits, int lo, double[] dOut, int doo, double[] dLogits, int dlo) {
-        run(logits, lo);
+        double[] states = run(logits, lo);
         int nn = n * n;
         double[] g = new double[nn];
         System.arraycopy(dOut, doo, g, 0, nn);
@@ -62,7 +63,8 @@ public final class SinkhornProjection {
         }
     }
 
-    private void run(double[] logits, int lo) {
+    private double[] run(double[] logits, int lo) {
+        double[] states = scratch.get();
         int nn = n * n;
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < nn; i++) {
@@ -87,5 +89,6 @@ public final class SinkhornProjection {
                 }
             }
         }
+        return states;
     }
 }
