@@ -8,7 +8,9 @@ import dev.mhcspark.model.dl4j.TransformerLayerImpl;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -26,6 +28,7 @@ final class SingleProcessTrainer {
     private final RunDirectory run;
     private final PrintStream out;
     private final DataType dataType;
+    private List<DataSet> validation;  // fixed windows, built once
 
     SingleProcessTrainer(TrainSettings settings, TokenWindows windows, RunDirectory run, PrintStream out) {
         this.settings = settings;
@@ -135,19 +138,28 @@ final class SingleProcessTrainer {
                 Nd4j.create(labels, new long[] {b, t}, dataType));
     }
 
+    private List<DataSet> validation() {
+        if (validation == null) {
+            validation = new ArrayList<>();
+            for (int i = 0; i < settings.evalBatches(); i++) {
+                validation.add(batch(windows.validationBatch(i, settings.evalBatches(), settings.batch())));
+            }
+        }
+        return validation;
+    }
+
     private double validationLoss(MultiLayerNetwork net) {
         double sum = 0;
-        for (int i = 0; i < settings.evalBatches(); i++) {
-            DataSet ds = batch(windows.validationBatch(i, settings.evalBatches(), settings.batch()));
+        for (DataSet ds : validation()) {
             sum += MhcNetworks.meanLoss(net, ds.getFeatures(), ds.getLabels());
         }
-        return sum / settings.evalBatches();
+        return sum / validation().size();
     }
 
     private StabilityProbe.Report probe(MultiLayerNetwork net, TransformerLayerImpl layer) {
         layer.recordStateRms(true);
         try {
-            net.output(batch(windows.validationBatch(0, 1, settings.batch())).getFeatures());
+            net.output(validation().get(0).getFeatures());  // the first validation batch
             return StabilityProbe.measure(layer.model());
         } finally {
             layer.recordStateRms(false);

@@ -28,6 +28,7 @@ public final class Transformer {
     private final RmsNorm finalNorm;
 
     private boolean recordStateRms;
+    private boolean stateRmsRecorded;
     private final double[] stateRms;
     private int batch;
     private int seqLen;
@@ -68,6 +69,7 @@ public final class Transformer {
     /** Token ids [B, T] (any numeric type holding integers) -> logits [B*T, V]. */
     public INDArray forward(INDArray tokenIds) {
         readIds(tokenIds);
+        stateRmsRecorded = recordStateRms;
         int n = config.streams();
         int c = config.dModel();
         INDArray tokEmb = params.get("tokEmb");
@@ -130,9 +132,9 @@ public final class Transformer {
         return connections.stream().map(Connection::residualMixing).toList();
     }
 
-    /** RMS of the residual state after each sublayer, from the last forward with recording on. */
+    /** RMS of the residual state after each sublayer in the last forward pass, or null if it was not recorded. */
     public double[] stateRms() {
-        return stateRms.clone();
+        return stateRmsRecorded ? stateRms.clone() : null;
     }
 
     public ModelConfig config() {

@@ -52,6 +52,19 @@ class ResidualMixingTest {
         assertEquals(1 / (Math.exp(4) + 3), h[1], 1e-3);
     }
 
+    @Test
+    void stateRmsIsReportedOnlyWhenRecorded() {
+        MultiLayerNetwork net = trainable(ConnectionType.MHC);
+        var layer = MhcNetworks.transformer(net);
+        net.output(TinyModels.ids(1, 2, TinyModels.T));
+        assertTrue(Double.isNaN(StabilityProbe.measure(layer.model()).sublayers().get(0).stateRms()));
+        layer.recordStateRms(true);
+        net.output(TinyModels.ids(1, 2, TinyModels.T));
+        for (StabilityProbe.Sublayer s : StabilityProbe.measure(layer.model()).sublayers()) {
+            assertTrue(s.stateRms() > 0 && Double.isFinite(s.stateRms()), "state RMS " + s.stateRms());
+        }
+    }
+
     private static void checkDoublyStochastic(MultiLayerNetwork net, String when) {
         net.output(TinyModels.ids(77, 3, TinyModels.T));
         Transformer model = MhcNetworks.transformer(net).model();

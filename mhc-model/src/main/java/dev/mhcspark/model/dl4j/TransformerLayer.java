@@ -1,6 +1,7 @@
 package dev.mhcspark.model.dl4j;
 
 import dev.mhcspark.model.ModelConfig;
+import dev.mhcspark.model.ParamLayout;
 import java.util.Collection;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -23,6 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class TransformerLayer extends BaseLayer {
     private String modelConfig;
     private transient ModelConfig parsed;
+    private transient ParamLayout layout;
 
     /** For DL4J's JSON deserialisation. */
     public TransformerLayer() {
@@ -41,6 +43,14 @@ public class TransformerLayer extends BaseLayer {
         return parsed;
     }
 
+    /** The parameter layout of the model, computed once: DL4J asks for parameter keys on every step. */
+    public ParamLayout paramLayout() {
+        if (layout == null) {
+            layout = ParamLayout.of(modelConfig());
+        }
+        return layout;
+    }
+
     // bean accessors for DL4J's (shaded) Jackson
     public String getModelConfig() {
         return modelConfig;
@@ -49,6 +59,7 @@ public class TransformerLayer extends BaseLayer {
     public void setModelConfig(String json) {
         this.modelConfig = json;
         this.parsed = null;
+        this.layout = null;
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class TransformerParamInitializer implements ParamInitializer {
     }
 
     private static ParamLayout layout(Layer layer) {
-        return ParamLayout.of(((TransformerLayer) layer).modelConfig());
+        return ((TransformerLayer) layer).paramLayout();
     }
 
     @Override
