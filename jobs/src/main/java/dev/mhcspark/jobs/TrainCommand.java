@@ -1,8 +1,8 @@
 package dev.mhcspark.jobs;
 
-import dev.mhcspark.datasets.ByteTokenizer;
 import dev.mhcspark.datasets.SyntheticCorpus;
 import dev.mhcspark.datasets.TokenWindows;
+import dev.mhcspark.datasets.tokenizer.ByteTokenizer;
 import dev.mhcspark.model.ConnectionType;
 import dev.mhcspark.model.ModelConfig;
 import dev.mhcspark.model.dl4j.OptimizerSettings;
@@ -171,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
                 synthetic ? "synthetic" : file.toAbsolutePath().toString(), batch, seed, dtype, logEvery, evalEvery,
                 evalBatches, probeEvery, valFraction);
         int[] tokens = synthetic ? SyntheticCorpus.markov(SYNTHETIC_TOKENS, SYNTHETIC_VOCAB, seed)
-                : ByteTokenizer.encode(read(file));
+                : ByteTokenizer.INSTANCE.encode(read(file));
         TokenWindows windows = new TokenWindows(tokens, seqLen, valFraction);
         Path dir = run != null ? run : Path.of("runs", connection.id() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
