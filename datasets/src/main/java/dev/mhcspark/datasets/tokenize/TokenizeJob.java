@@ -1,0 +1,255 @@
+package dev.mhcspark.datasets.tokenize;
+
+import dev.mhcspark.datasets.DatasetManifest;
+import dev.mhcspark.datasets.io.AtomicOutput;
+import dev.mhcspark.datasets.io.Checksums;
+import dev.mhcspark.datasets.tokenize.TokenizeSettings.InvalidUtf8Policy;
+import dev.mhcspark.datasets.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tokenize job: input files → documents → tokens → packed {@code T + 1} sequences → sharded Parquet
+ * {@code train/} and {@code val/} plus {@code manifest.json}, committed atomically. Each stage is a reusable
+ * class of this package; this one wires them and keeps the books.
+ *
+ * <p>Spark work: one pass over the inputs to inspect them (size, SHA-256, UTF-8), one to tokenize (tokens are
+ * cached, so documents are tokenized once), and one shuffle per split that groups sequences into shards. BPE
+ * training and {@code --dedup} each add one pass over the documents.
+ */
+public final class TokenizeJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenizeJob.class);
+    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|credential|key).*");
+
+    private final SparkSession spark;
+    private final TokenizeSettings settings;
+    private final TokenizerResolver tokenizers;
+    private final Consumer<String> console;
+    int blockTokens = PartitionTokenizer.DEFAULT_BLOCK_TOKENS;
+    int pieceChars = PartitionTokenizer.DEFAULT_PIECE_CHARS;
+    long progressMillis = 5_000;
+
+    /** Turns the {@code --tokenizer} spec into a tokenizer, training one on the documents if the spec asks. */
+    public interface TokenizerResolver {
+        /**
+         * @param documents the normalised documents, for specs that train (e.g. {@code bpe:<vocab size>})
+         * @param datasetDir the (temporary) dataset directory: a tokenizer file must be written there as
+         *     {@code tokenizer.json}, and the returned tokenizer's spec must then be {@code bpe:tokenizer.json}
+         */
+        Tokenizer resolve(String spec, JavaRDD<String> documents, Path datasetDir);
+    }
+
+    public TokenizeJob(SparkSession spark, TokenizeSettings settings, TokenizerResolver tokenizers,
+                       Consumer<String> console) {
+        this.spark = spark;
+        this.settings = settings;
+        this.tokenizers = tokenizers;
+        this.console = console;
+    }
+
+    public DatasetManifest run() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration conf = sc.hadoopConfiguration();
+        AtomicOutput output = AtomicOutput.begin(settings.output(), settings.overwrite(), conf);
+        try {
+            DatasetManifest manifest = write(sc, conf, output.temp());
+            output.commit();
+            return manifest;
+        } catch (RuntimeException e) {
+            output.abort();
+            throw e;
+        }
+    }
+
+    private DatasetManifest write(JavaSparkContext sc, Configuration conf, Path dir) {
+        long started = System.nanoTime();
+        List<String> paths = InputFiles.expand(settings.inputs(), conf);
+        console.accept(String.format("tokenize: %d input file(s); inspecting (size, SHA-256, UTF-8)", paths.size()));
+        List<InputFile> inspected = InputFiles.inspect(sc, paths, settings.format());
+        List<InputFile> readable = new ArrayList<>();
+        for (InputFile file : inspected) {
+            if (file.validUtf8()) {
+                readable.add(file);
+            } else if (settings.onInvalidUtf8() == InvalidUtf8Policy.FAIL) {
+                throw new IllegalArgumentException(file.path() + ": not valid UTF-8 (first malformed byte at offset "
+                        + file.invalidUtf8Offset() + "); use --on-invalid-utf8 skip|replace to go on");
+            } else if (settings.onInvalidUtf8() == InvalidUtf8Policy.REPLACE) {
+                readable.add(file);
+            } else {
+                LOG.warn("{}: not valid UTF-8 at byte {}; skipped (--on-invalid-utf8 skip)", file.path(),
+                        file.invalidUtf8Offset());
+            }
+        }
+        long inputBytes = readable.stream().mapToLong(InputFile::bytes).sum();
+        List<List<InputFile>> groups = PartitionTokenizer.group(readable, settings.partitionBytes());
+        SerializableConfiguration hadoopConf = new SerializableConfiguration(conf);
+        TokenizeSettings s = settings;
+        int pieces = pieceChars;
+
+        JavaRDD<List<InputFile>> partitions = sc.parallelize(groups, Math.max(1, groups.size()));
+        Tokenizer tokenizer = tokenizers.resolve(settings.tokenizer(),
+                partitions.flatMap(g -> texts(g, s, hadoopConf.value(), pieces)), dir);
+        long[] dropped = settings.dedup() ? Deduplication.laterCopies(partitions, s, hadoopConf, pieces)
+                : new long[0];
+        if (settings.dedup()) {
+            console.accept(String.format("tokenize: %,d exact duplicate document(s) will be dropped", dropped.length));
+        }
+        Broadcast<long[]> drop = sc.broadcast(dropped);
+        Broadcast<Tokenizer> shippedTokenizer = sc.broadcast(tokenizer);
+        int blocks = blockTokens;
+        Progress.Counters counters = Progress.Counters.register(sc, "tokenize");
+
+        JavaRDD<TokenBlock> tokenBlocks = partitions.mapPartitionsWithIndex((index, it) -> {
+            Tokenizer tok = shippedTokenizer.value();
+            long[] dropIds = drop.value();
+            return new PartitionTokenizer(index, it.hasNext() ? it.next() : List.of(), s, tok, hadoopConf.value(),
+                    id -> Arrays.binarySearch(dropIds, id) >= 0, blocks, pieces, counters);
+        }, true).persist(StorageLevel.MEMORY_AND_DISK_SER());
+
+        console.accept(String.format("tokenize: %s of text in %d partition(s) with %s (vocab %,d)",
+                Progress.bytes(inputBytes), groups.size(), tokenizer.spec(), tokenizer.vocabSize()));
+        List<BlockInfo> infos;
+        try (Progress progress = Progress.start("tokenize", inputBytes, counters, console, progressMillis)) {
+            infos = tokenBlocks.map(BlockInfo::of).collect();
+        }
+        PartitionStats total = new PartitionStats();
+        Map<Integer, List<long[]>> blocksBySplit = new HashMap<>();
+        for (BlockInfo info : infos) {
+            if (info.stats() != null) {
+                total.add(info.stats());
+            } else {
+                blocksBySplit.computeIfAbsent(info.split(), k -> new ArrayList<>())
+                        .add(new long[] {info.key(), info.tokens()});
+            }
+        }
+        long keptDocuments = total.split(Split.TRAIN).documents() + total.split(Split.VAL).documents();
+        if (keptDocuments == 0) {
+            throw new IllegalArgumentException("--input " + String.join(" ", settings.inputs())
+                    + ": no documents to tokenize (" + readable.size() + " readable file(s), "
+                    + total.emptyDocuments + " empty document(s), " + total.duplicateDocuments + " duplicate(s), "
+                    + total.badRecords + " bad record(s))");
+        }
+
+        Map<String, DatasetManifest.SplitInfo> splits = new LinkedHashMap<>();
+        for (Split split : Split.values()) {
+            SequencePacker packer = new SequencePacker(settings.seqLen() + 1,
+                    blocksBySplit.getOrDefault(split.ordinal(), List.of()));
+            List<DatasetManifest.Shard> shards = ShardWriter.write(spark, tokenBlocks, split, packer,
+                    settings.seqLen() + 1, settings.shards(), dir);
+            SplitStats stats = total.split(split);
+            splits.put(split.dirName(), new DatasetManifest.SplitInfo(stats.documents(), stats.bytes(),
+                    stats.tokens(), packer.sequences(), packer.droppedTailTokens(), shards));
+        }
+        tokenBlocks.unpersist(false);
+
+        DatasetManifest manifest = manifest(tokenizer, dir, conf, inspected, total, splits);
+        manifest.write(dir, conf);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long tokens = total.split(Split.TRAIN).tokens() + total.split(Split.VAL).tokens();
+        console.accept(String.format("tokenize: done in %.1f s: %,d documents, %s, %,d tokens (%.2f MB/s, %,.0f "
+                        + "tokens/s); train %,d / val %,d sequences of %d tokens; dropped %,d empty, %,d duplicate, "
+                        + "%,d bad-record, %,d invalid-UTF-8 document(s) -> %s",
+                seconds, keptDocuments, Progress.bytes(inputBytes), tokens, inputBytes / 1e6 / seconds,
+                tokens / seconds, splits.get("train").sequences(), splits.get("val").sequences(),
+                settings.seqLen() + 1, total.emptyDocuments, total.duplicateDocuments, total.badRecords,
+                manifest.droppedDocuments().get("invalid_utf8"), settings.output()));
+        return manifest;
+    }
+
+    /**
+     * The normalised text of every document for tokenizer training, long documents in pieces (they are cut
+     * where pre-tokenization cuts anyway, so training sees the same words).
+     */
+    private static java.util.Iterator<String> texts(List<InputFile> files, TokenizeSettings settings,
+                                                    Configuration conf, int pieceChars) {
+        java.util.Iterator<DocumentPiece> pieces = DocumentReader.readAll(files.iterator(), settings, conf,
+                new PartitionStats(), pieceChars);
+        return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return pieces.hasNext();
+            }
+
+            @Override
+            public String next() {
+                return pieces.next().text();
+            }
+        };
+    }
+
+    private DatasetManifest manifest(Tokenizer tokenizer, Path dir, Configuration conf, List<InputFile> inspected,
+                                     PartitionStats total, Map<String, DatasetManifest.SplitInfo> splits) {
+        String tokenizerSha = null;
+        Path tokenizerFile = new Path(dir, "tokenizer.json");
+        try {
+            FileSystem fs = tokenizerFile.getFileSystem(conf);
+            if (fs.exists(tokenizerFile)) {
+                tokenizerSha = Checksums.sha256(fs, tokenizerFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String invalidAction = settings.onInvalidUtf8() == InvalidUtf8Policy.SKIP ? "skipped" : "replaced";
+        long skippedFiles = 0;
+        List<DatasetManifest.Input> inputs = new ArrayList<>();
+        for (InputFile f : inspected) {
+            skippedFiles += !f.validUtf8() && settings.onInvalidUtf8() == InvalidUtf8Policy.SKIP ? 1 : 0;
+            inputs.add(new DatasetManifest.Input(f.index(), f.path(), f.bytes(), f.sha256(), f.format().name()
+                    .toLowerCase(java.util.Locale.ROOT), f.validUtf8() ? null : invalidAction));
+        }
+        Map<String, Long> dropped = new TreeMap<>();
+        dropped.put("empty", total.emptyDocuments);
+        dropped.put("duplicate", total.duplicateDocuments);
+        dropped.put("bad_record", total.badRecords);
+        dropped.put("invalid_utf8", total.invalidUtf8Values + skippedFiles);
+        Map<String, String> sparkConf = new TreeMap<>();
+        for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
+            if (!SECRET.matcher(kv._1()).matches()) {
+                sparkConf.put(kv._1(), kv._2());
+            }
+        }
+        String version = TokenizeJob.class.getPackage().getImplementationVersion();
+        return new DatasetManifest(DatasetManifest.FORMAT, DatasetManifest.VERSION,
+                "mhc-spark " + (version == null ? "development build" : version), Instant.now().toString(),
+                new DatasetManifest.TokenizerInfo(tokenizer.spec(), tokenizer.vocabSize(), tokenizer.endOfDocument(),
+                        tokenizerSha),
+                settings.seqLen(), settings.seqLen() + 1,
+                new DatasetManifest.Options(settings.valFraction(), settings.docSplit().flag(),
+                        settings.format().name().toLowerCase(java.util.Locale.ROOT), settings.textField(),
+                        settings.normalization().name().toLowerCase(java.util.Locale.ROOT), settings.dedup(),
+                        settings.onInvalidUtf8().name().toLowerCase(java.util.Locale.ROOT), settings.partitionBytes()),
+                splits, dropped, inputs, DatasetManifest.SCHEMA, sparkConf);
+    }
+
+    /** What the driver needs of a block: where it goes in its split's stream and how long it is. */
+    record BlockInfo(int split, long key, long tokens, PartitionStats stats) implements java.io.Serializable {
+        static BlockInfo of(TokenBlock b) {
+            return new BlockInfo(b.split(), b.key(), b.tokens().length, b.stats());
+        }
+    }
+}
