@@ -122,6 +122,88 @@ class TokenizeJobTest {
         assertEquals(8, manifest.inputs().size(), "hidden files and Spark markers are not inputs");
     }
 
+    @Test
+    void sameInputGivesByteIdenticalShardsAndOtherShardCountsKeepTheSequences() throws IOException {
+        Path corpus = corpus();
+        Path first = tmp.resolve("first");
+        Path second = tmp.resolve("second");
+        Path regrouped = tmp.resolve("regrouped");
+        run(settings(List.of(corpus.toString()), first.toString(), 31, 0.2, 3, DocSplit.FILE), ByteTokenizer.INSTANCE);
+        run(settings(List.of(corpus.toString()), second.toString(), 31, 0.2, 3, DocSplit.FILE), ByteTokenizer.INSTANCE);
+        run(settings(List.of(corpus.toString()), regrouped.toString(), 31, 0.2, 7, DocSplit.FILE),
+                ByteTokenizer.INSTANCE);
+        for (Split split : Split.values()) {
+            List<Path> a = ParquetShards.partFiles(first.resolve(split.dirName()));
+            List<Path> b = ParquetShards.partFiles(second.resolve(split.dirName()));
+            assertEquals(a.stream().map(Path::getFileName).toList(), b.stream().map(Path::getFileName).toList());
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(Files.readAllBytes(a.get(i)), Files.readAllBytes(b.get(i)), a.get(i) + " differs");
+            }
+            List<int[]> three = ParquetShards.readWithParquet(first.resolve(split.dirName()));
+            List<int[]> seven = ParquetShards.readWithParquet(regrouped.resolve(split.dirName()));
+            assertEquals(three.size(), seven.size());
+            for (int i = 0; i < three.size(); i++) {
+                assertArrayEquals(three.get(i), seven.get(i));
+            }
+        }
+        assertEquals(7, ParquetShards.partFiles(regrouped.resolve("train")).size());
+    }
+
+    @Test
+    void lineAndBlankLineDocumentsMatchTheOracle() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("paragraphs"));
+        Files.writeString(dir.resolve("p.txt"), "\n\nFirst paragraph,\nstill first.\n\n\n  \nSecond one\r\nends here\r\n"
+                + "\r\nThird.\n   \nFourth\n");
+        Files.writeString(dir.resolve("q.txt"), "only line without newline");
+        for (DocSplit mode : List.of(DocSplit.LINE, DocSplit.BLANK_LINE)) {
+            String out = tmp.resolve("ds-" + mode).toString();
+            run(settings(List.of(dir.toString()), out, 4, 0.0, 2, mode), ByteTokenizer.INSTANCE);
+            Oracle oracle = Oracle.of(dir, ByteTokenizer.INSTANCE, 0.0, mode);
+            List<int[]> expected = oracle.sequences(Split.TRAIN, 5);
+            List<int[]> actual = ParquetShards.readWithParquet(Path.of(out, "train"));
+            assertEquals(expected.size(), actual.size(), mode.toString());
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(expected.get(i), actual.get(i), mode + " sequence " + i);
+            }
+        }
+        assertEquals(List.of("First paragraph,\nstill first.", "Second one\r\nends here", "Third.", "Fourth"),
+                Oracle.documents(dir.resolve("p.txt"), DocSplit.BLANK_LINE));
+    }
+
+    @Test
+    void longDocumentsAreCutWherePreTokenizationCutsSoTokensAreUnchanged() throws IOException {
+        Tokenizer cl100k = dev.mhcspark.datasets.tokenizer.TiktokenTokenizer.of("cl100k_base");
+        String text = Files.readString(Path.of("../data/corpora/tinyshakespeare.txt")).substring(0, 60_000)
+                + " wordwithoutspaces".repeat(200) + "x".repeat(5000) + "\u00e9\ud83d\ude00".repeat(3000);
+        Path file = Files.writeString(tmp.resolve("long.txt"), text);
+        InputFile input = new InputFile(0, file.toUri().toString(), Files.size(file), "", InputFormat.TEXT, -1);
+        for (int pieceChars : new int[] {1000, 7777}) {
+            List<DocumentPiece> pieces = new ArrayList<>();
+            DocumentReader.readAll(List.of(input).iterator(), settings(List.of(file.toString()), "unused", 8, 0, 1,
+                    DocSplit.FILE), new org.apache.hadoop.conf.Configuration(), new PartitionStats(), pieceChars)
+                    .forEachRemaining(pieces::add);
+            assertTrue(pieces.size() >= text.length() / (2 * pieceChars), pieces.size() + " pieces");
+            assertTrue(pieces.get(0).first() && pieces.get(pieces.size() - 1).last());
+            StringBuilder joined = new StringBuilder();
+            List<Integer> tokens = new ArrayList<>();
+            for (DocumentPiece piece : pieces) {
+                assertTrue(piece.text().length() <= 2 * pieceChars + 1);
+                joined.append(piece.text());
+                for (int id : cl100k.encode(piece.text())) {
+                    tokens.add(id);
+                }
+            }
+            assertEquals(text, joined.toString());
+            int[] whole = cl100k.encode(text);
+            // the run of 5000 x's has no safe cut, so it is cut at code points: compare everything before it
+            // (its pre-token starts at the last " wordwithoutspaces")
+            int prefix = cl100k.encode(text.substring(0, text.lastIndexOf(" wordwithoutspaces"))).length;
+            assertTrue(prefix > 10_000);
+            assertArrayEquals(Arrays.copyOf(whole, prefix),
+                    tokens.subList(0, prefix).stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------
     /** Reads each input file on its own in a plain loop, the way the documentation says the job does. */
     record Oracle(List<long[]> ids, List<String> texts, List<Split> splits, Tokenizer tokenizer) {
@@ -181,7 +263,7 @@ class TokenizeJobTest {
             }
             return switch (docSplit) {
                 case FILE -> List.of(content);
-                case LINE -> Arrays.stream(content.split("\n", -1)).filter(l -> !l.isEmpty()).toList();
+                case LINE -> Arrays.stream(content.split("\r?\n", -1)).filter(l -> !l.isEmpty()).toList();
                 case BLANK_LINE -> Arrays.stream(content.split("\n[ \t\r]*\n")).map(String::strip)
                         .filter(p -> !p.isEmpty()).toList();
             };
