@@ -3,6 +3,7 @@ package dev.mhcspark.datasets.tokenize;
 import dev.mhcspark.datasets.DatasetManifest;
 import dev.mhcspark.datasets.io.AtomicOutput;
 import dev.mhcspark.datasets.io.Checksums;
+import dev.mhcspark.datasets.io.JobFailures;
 import dev.mhcspark.datasets.tokenize.TokenizeSettings.InvalidUtf8Policy;
 import dev.mhcspark.datasets.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -80,9 +81,9 @@ public final class TokenizeJob {
             DatasetManifest manifest = write(sc, conf, output.temp());
             output.commit();
             return manifest;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {  // Spark's own failures are checked SparkExceptions
             output.abort();
-            throw e;
+            throw JobFailures.userFacing(e);
         }
     }
 
