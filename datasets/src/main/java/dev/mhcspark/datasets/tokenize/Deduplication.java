@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.Tuple2;
 
@@ -20,9 +19,10 @@ final class Deduplication {
     }
 
     /** Sorted ids of every document that repeats an earlier one. One pass over the inputs plus a shuffle of hashes. */
-    static long[] laterCopies(JavaRDD<List<InputFile>> partitions, TokenizeSettings settings,
-                              SerializableConfiguration conf, int pieceChars) {
-        List<Long> ids = partitions
+    static long[] laterCopies(Corpus corpus, int pieceChars) {
+        CorpusSettings settings = corpus.settings();
+        SerializableConfiguration conf = corpus.hadoopConf();
+        List<Long> ids = corpus.partitions()
                 .flatMapToPair(files -> hashes(files, settings, conf, pieceChars))
                 .groupByKey()
                 .flatMap(group -> {
@@ -35,7 +35,7 @@ final class Deduplication {
         return ids.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    private static Iterator<Tuple2<String, Long>> hashes(List<InputFile> files, TokenizeSettings settings,
+    private static Iterator<Tuple2<String, Long>> hashes(List<InputFile> files, CorpusSettings settings,
                                                          SerializableConfiguration conf, int pieceChars) {
         Iterator<DocumentPiece> pieces = DocumentReader.readAll(files.iterator(), settings, conf.value(),
                 new PartitionStats(), pieceChars);

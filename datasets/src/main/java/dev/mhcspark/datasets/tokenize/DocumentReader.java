@@ -2,9 +2,9 @@ package dev.mhcspark.datasets.tokenize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.DocSplit;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.InputFormat;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.InvalidUtf8Policy;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.DocSplit;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.InputFormat;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.InvalidUtf8Policy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +53,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final InputFile file;
-    private final TokenizeSettings settings;
+    private final CorpusSettings settings;
     private final Counts counts;
     private final int maxPieceChars;
     private final ArrayDeque<DocumentPiece> ready = new ArrayDeque<>();
@@ -66,7 +66,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
         boolean produce() throws IOException;
     }
 
-    public DocumentReader(InputFile file, TokenizeSettings settings, Configuration conf, Counts counts,
+    public DocumentReader(InputFile file, CorpusSettings settings, Configuration conf, Counts counts,
                           int maxPieceChars) {
         this.file = file;
         this.settings = settings;
@@ -364,7 +364,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
     }
 
     /** The pieces of {@code files}, one file after the other, each file opened only when reached and closed at its end. */
-    public static Iterator<DocumentPiece> readAll(Iterator<InputFile> files, TokenizeSettings settings,
+    public static Iterator<DocumentPiece> readAll(Iterator<InputFile> files, CorpusSettings settings,
                                                   Configuration conf, Counts counts, int maxPieceChars) {
         return new Iterator<>() {
             private DocumentReader reader;

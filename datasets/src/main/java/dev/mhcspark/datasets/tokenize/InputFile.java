@@ -1,6 +1,6 @@
 package dev.mhcspark.datasets.tokenize;
 
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.InputFormat;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.InputFormat;
 import java.io.Serializable;
 
 /**

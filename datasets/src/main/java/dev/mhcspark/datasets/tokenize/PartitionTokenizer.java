@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import dev.mhcspark.datasets.io.Checksums;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -42,7 +41,7 @@ final class PartitionTokenizer implements Iterator<TokenBlock> {
                        Configuration conf, LongPredicate dropDocument, int blockTokens, int pieceChars,
                        Progress.Counters progress) {
         this.partition = partition;
-        this.pieces = DocumentReader.readAll(files.iterator(), settings, conf, stats, pieceChars);
+        this.pieces = DocumentReader.readAll(files.iterator(), settings.corpus(), conf, stats, pieceChars);
         this.inputBytes = files.stream().mapToLong(InputFile::bytes).sum();
         this.progress = progress;
         this.valFraction = settings.valFraction();
@@ -189,25 +188,5 @@ final class PartitionTokenizer implements Iterator<TokenBlock> {
             size = 0;
             docs = 0;
         }
-    }
-
-    /** Partitions of roughly {@code targetBytes} of consecutive files (a file is never split). */
-    static List<List<InputFile>> group(List<InputFile> files, long targetBytes) {
-        List<List<InputFile>> groups = new ArrayList<>();
-        List<InputFile> group = new ArrayList<>();
-        long bytes = 0;
-        for (InputFile file : files) {
-            if (!group.isEmpty() && bytes + file.bytes() > targetBytes) {
-                groups.add(List.copyOf(group));
-                group.clear();
-                bytes = 0;
-            }
-            group.add(file);
-            bytes += file.bytes();
-        }
-        if (!group.isEmpty()) {
-            groups.add(List.copyOf(group));
-        }
-        return groups;
     }
 }

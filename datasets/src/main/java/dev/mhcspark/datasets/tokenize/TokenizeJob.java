@@ -4,7 +4,7 @@ import dev.mhcspark.datasets.DatasetManifest;
 import dev.mhcspark.datasets.io.AtomicOutput;
 import dev.mhcspark.datasets.io.Checksums;
 import dev.mhcspark.datasets.io.JobFailures;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.InvalidUtf8Policy;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.InvalidUtf8Policy;
 import dev.mhcspark.datasets.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,43 +89,22 @@ public final class TokenizeJob {
 
     private DatasetManifest write(JavaSparkContext sc, Configuration conf, Path dir) {
         long started = System.nanoTime();
-        List<String> paths = InputFiles.expand(settings.inputs(), conf);
-        console.accept(String.format("tokenize: %d input file(s); inspecting (size, SHA-256, UTF-8)", paths.size()));
-        List<InputFile> inspected = InputFiles.inspect(sc, paths, settings.format());
-        List<InputFile> readable = new ArrayList<>();
-        for (InputFile file : inspected) {
-            if (file.validUtf8()) {
-                readable.add(file);
-            } else if (settings.onInvalidUtf8() == InvalidUtf8Policy.FAIL) {
-                throw new IllegalArgumentException(file.path() + ": not valid UTF-8 (first malformed byte at offset "
-                        + file.invalidUtf8Offset() + "); use --on-invalid-utf8 skip|replace to go on");
-            } else if (settings.onInvalidUtf8() == InvalidUtf8Policy.REPLACE) {
-                readable.add(file);
-            } else {
-                LOG.warn("{}: not valid UTF-8 at byte {}; skipped (--on-invalid-utf8 skip)", file.path(),
-                        file.invalidUtf8Offset());
-            }
-        }
-        long inputBytes = readable.stream().mapToLong(InputFile::bytes).sum();
-        List<List<InputFile>> groups = PartitionTokenizer.group(readable, settings.partitionBytes());
-        SerializableConfiguration hadoopConf = new SerializableConfiguration(conf);
-        TokenizeSettings s = settings;
-        int pieces = pieceChars;
-
-        JavaRDD<List<InputFile>> partitions = sc.parallelize(groups, Math.max(1, groups.size()));
-        Tokenizer tokenizer = tokenizers.resolve(settings.tokenizer(),
-                partitions.flatMap(g -> texts(g, s, hadoopConf.value(), pieces)), dir);
-        long[] dropped = settings.dedup() ? Deduplication.laterCopies(partitions, s, hadoopConf, pieces)
-                : new long[0];
+        Corpus corpus = Corpus.open(sc, settings.corpus(), console);
+        long inputBytes = corpus.readableBytes();
+        Tokenizer tokenizer = tokenizers.resolve(settings.tokenizer(), corpus.texts(), dir);
+        long[] dropped = settings.dedup() ? Deduplication.laterCopies(corpus, pieceChars) : new long[0];
         if (settings.dedup()) {
             console.accept(String.format("tokenize: %,d exact duplicate document(s) will be dropped", dropped.length));
         }
+        SerializableConfiguration hadoopConf = corpus.hadoopConf();
+        TokenizeSettings s = settings;
+        int pieces = pieceChars;
         Broadcast<long[]> drop = sc.broadcast(dropped);
         Broadcast<Tokenizer> shippedTokenizer = sc.broadcast(tokenizer);
         int blocks = blockTokens;
         Progress.Counters counters = Progress.Counters.register(sc, "tokenize");
 
-        JavaRDD<TokenBlock> tokenBlocks = partitions.mapPartitionsWithIndex((index, it) -> {
+        JavaRDD<TokenBlock> tokenBlocks = corpus.partitions().mapPartitionsWithIndex((index, it) -> {
             Tokenizer tok = shippedTokenizer.value();
             long[] dropIds = drop.value();
             return new PartitionTokenizer(index, it.hasNext() ? it.next() : List.of(), s, tok, hadoopConf.value(),
@@ -133,7 +112,8 @@ public final class TokenizeJob {
         }, true).persist(StorageLevel.MEMORY_AND_DISK_SER());
 
         console.accept(String.format("tokenize: %s of text in %d partition(s) with %s (vocab %,d)",
-                Progress.bytes(inputBytes), groups.size(), tokenizer.spec(), tokenizer.vocabSize()));
+                Progress.bytes(inputBytes), corpus.partitions().getNumPartitions(), tokenizer.spec(),
+                tokenizer.vocabSize()));
         List<BlockInfo> infos;
         try (Progress progress = Progress.start("tokenize", inputBytes, counters, console, progressMillis)) {
             infos = tokenBlocks.map(BlockInfo::of).collect();
@@ -150,8 +130,8 @@ public final class TokenizeJob {
         }
         long keptDocuments = total.split(Split.TRAIN).documents() + total.split(Split.VAL).documents();
         if (keptDocuments == 0) {
-            throw new IllegalArgumentException("--input " + String.join(" ", settings.inputs())
-                    + ": no documents to tokenize (" + readable.size() + " readable file(s), "
+            throw new IllegalArgumentException("--input " + String.join(" ", settings.corpus().inputs())
+                    + ": no documents to tokenize (" + corpus.readable().size() + " readable file(s), "
                     + total.emptyDocuments + " empty document(s), " + total.duplicateDocuments + " duplicate(s), "
                     + total.badRecords + " bad record(s))");
         }
@@ -168,7 +148,7 @@ public final class TokenizeJob {
         }
         tokenBlocks.unpersist(false);
 
-        DatasetManifest manifest = manifest(tokenizer, dir, conf, inspected, total, splits);
+        DatasetManifest manifest = manifest(tokenizer, dir, conf, corpus, total, splits);
         manifest.write(dir, conf);
         double seconds = (System.nanoTime() - started) / 1e9;
         long tokens = total.split(Split.TRAIN).tokens() + total.split(Split.VAL).tokens();
@@ -182,29 +162,9 @@ public final class TokenizeJob {
         return manifest;
     }
 
-    /**
-     * The normalised text of every document for tokenizer training, long documents in pieces (they are cut
-     * where pre-tokenization cuts anyway, so training sees the same words).
-     */
-    private static java.util.Iterator<String> texts(List<InputFile> files, TokenizeSettings settings,
-                                                    Configuration conf, int pieceChars) {
-        java.util.Iterator<DocumentPiece> pieces = DocumentReader.readAll(files.iterator(), settings, conf,
-                new PartitionStats(), pieceChars);
-        return new java.util.Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return pieces.hasNext();
-            }
-
-            @Override
-            public String next() {
-                return pieces.next().text();
-            }
-        };
-    }
-
-    private DatasetManifest manifest(Tokenizer tokenizer, Path dir, Configuration conf, List<InputFile> inspected,
+    private DatasetManifest manifest(Tokenizer tokenizer, Path dir, Configuration conf, Corpus corpus,
                                      PartitionStats total, Map<String, DatasetManifest.SplitInfo> splits) {
+        CorpusSettings read = settings.corpus();
         String tokenizerSha = null;
         Path tokenizerFile = new Path(dir, "tokenizer.json");
         try {
@@ -215,11 +175,9 @@ public final class TokenizeJob {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String invalidAction = settings.onInvalidUtf8() == InvalidUtf8Policy.SKIP ? "skipped" : "replaced";
-        long skippedFiles = 0;
+        String invalidAction = read.onInvalidUtf8() == InvalidUtf8Policy.SKIP ? "skipped" : "replaced";
         List<DatasetManifest.Input> inputs = new ArrayList<>();
-        for (InputFile f : inspected) {
-            skippedFiles += !f.validUtf8() && settings.onInvalidUtf8() == InvalidUtf8Policy.SKIP ? 1 : 0;
+        for (InputFile f : corpus.inspected()) {
             inputs.add(new DatasetManifest.Input(f.index(), f.path(), f.bytes(), f.sha256(), f.format().name()
                     .toLowerCase(java.util.Locale.ROOT), f.validUtf8() ? null : invalidAction));
         }
@@ -227,7 +185,7 @@ public final class TokenizeJob {
         dropped.put("empty", total.emptyDocuments);
         dropped.put("duplicate", total.duplicateDocuments);
         dropped.put("bad_record", total.badRecords);
-        dropped.put("invalid_utf8", total.invalidUtf8Values + skippedFiles);
+        dropped.put("invalid_utf8", total.invalidUtf8Values + corpus.skippedFiles());
         Map<String, String> sparkConf = new TreeMap<>();
         for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
             if (!SECRET.matcher(kv._1()).matches()) {
@@ -240,10 +198,10 @@ public final class TokenizeJob {
                 new DatasetManifest.TokenizerInfo(tokenizer.spec(), tokenizer.vocabSize(), tokenizer.endOfDocument(),
                         tokenizerSha),
                 settings.seqLen(), settings.seqLen() + 1,
-                new DatasetManifest.Options(settings.valFraction(), settings.docSplit().flag(),
-                        settings.format().name().toLowerCase(java.util.Locale.ROOT), settings.textField(),
-                        settings.normalization().name().toLowerCase(java.util.Locale.ROOT), settings.dedup(),
-                        settings.onInvalidUtf8().name().toLowerCase(java.util.Locale.ROOT), settings.partitionBytes()),
+                new DatasetManifest.Options(settings.valFraction(), read.docSplit().flag(),
+                        read.format().name().toLowerCase(java.util.Locale.ROOT), read.textField(),
+                        read.normalization().name().toLowerCase(java.util.Locale.ROOT), settings.dedup(),
+                        read.onInvalidUtf8().name().toLowerCase(java.util.Locale.ROOT), read.partitionBytes()),
                 splits, dropped, inputs, DatasetManifest.SCHEMA, sparkConf);
     }
 

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mhcspark.datasets.DatasetManifest;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.DocSplit;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.InputFormat;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.InvalidUtf8Policy;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.TextNormalization;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.DocSplit;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.InputFormat;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.InvalidUtf8Policy;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.TextNormalization;
 import dev.mhcspark.datasets.tokenizer.ByteTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,8 +42,9 @@ class TokenizeBadInputTest {
 
     private static TokenizeSettings settings(Path input, Path output, InvalidUtf8Policy utf8, boolean skipBad,
                                              boolean overwrite) {
-        return new TokenizeSettings(List.of(input.toString()), output.toString(), "byte", 8, 0.0, 1, DocSplit.FILE,
-                InputFormat.AUTO, "text", TextNormalization.NFC, false, utf8, skipBad, overwrite, 1 << 16);
+        CorpusSettings corpus = new CorpusSettings(List.of(input.toString()), DocSplit.FILE, InputFormat.AUTO, "text",
+                TextNormalization.NFC, utf8, skipBad, 1 << 16);
+        return new TokenizeSettings(corpus, output.toString(), "byte", 8, 0.0, 1, false, overwrite);
     }
 
     private static TokenizeSettings settings(Path input, Path output) {
@@ -146,9 +147,9 @@ class TokenizeBadInputTest {
         assertTrue(message.contains(".parquet") && message.contains("column \"text\"")
                 && message.contains("int64") && message.contains("expected a string column"), message);
         assertNothingWritten(out);
-        TokenizeSettings missing = new TokenizeSettings(List.of(dir.toString()), out.toString(), "byte", 8, 0, 1,
-                DocSplit.FILE, InputFormat.AUTO, "content", TextNormalization.NFC, false, InvalidUtf8Policy.FAIL,
-                false, false, 1 << 16);
+        TokenizeSettings missing = new TokenizeSettings(new CorpusSettings(List.of(dir.toString()), DocSplit.FILE,
+                InputFormat.AUTO, "content", TextNormalization.NFC, InvalidUtf8Policy.FAIL, false, 1 << 16),
+                out.toString(), "byte", 8, 0, 1, false, false);
         message = failure(missing);
         assertTrue(message.contains("no column \"content\"") && message.contains("[text, body]"), message);
     }
@@ -169,13 +170,15 @@ class TokenizeBadInputTest {
 
     @Test
     void invalidSettingsNameTheFlag() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TokenizeSettings(
-                List.of("x"), "y", "byte", 0, 0.1, 1, DocSplit.FILE, InputFormat.AUTO, "text",
-                TextNormalization.NFC, false, InvalidUtf8Policy.FAIL, false, false, 1 << 20));
+        CorpusSettings corpus = CorpusSettings.of(List.of("x"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TokenizeSettings(corpus, "y", "byte", 0, 0.1, 1, false, false));
         assertTrue(e.getMessage().startsWith("--seq-len"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new TokenizeSettings(List.of("x"), "y", "byte", 8,
-                1.0, 1, DocSplit.FILE, InputFormat.AUTO, "text", TextNormalization.NFC, false,
-                InvalidUtf8Policy.FAIL, false, false, 1 << 20));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new TokenizeSettings(corpus, "y", "byte", 8, 1.0, 1, false, false));
         assertTrue(e.getMessage().startsWith("--val-fraction"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new CorpusSettings(List.of(), CorpusSettings.DocSplit.FILE,
+                InputFormat.AUTO, "text", TextNormalization.NFC, InvalidUtf8Policy.FAIL, false, 1 << 20));
+        assertTrue(e.getMessage().startsWith("--input"), e.getMessage());
     }
 }

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mhcspark.datasets.DatasetManifest;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.DocSplit;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.InputFormat;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.InvalidUtf8Policy;
-import dev.mhcspark.datasets.tokenize.TokenizeSettings.TextNormalization;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.DocSplit;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.InputFormat;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.InvalidUtf8Policy;
+import dev.mhcspark.datasets.tokenize.CorpusSettings.TextNormalization;
 import dev.mhcspark.datasets.tokenizer.ByteTokenizer;
 import dev.mhcspark.datasets.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -58,8 +58,9 @@ class TokenizeJobTest {
 
     static TokenizeSettings settings(List<String> inputs, String output, int seqLen, double valFraction,
                                      int shards, DocSplit split) {
-        return new TokenizeSettings(inputs, output, "byte", seqLen, valFraction, shards, split, InputFormat.AUTO,
-                "text", TextNormalization.NFC, false, InvalidUtf8Policy.FAIL, false, false, 1 << 16);
+        CorpusSettings corpus = new CorpusSettings(inputs, split, InputFormat.AUTO, "text", TextNormalization.NFC,
+                InvalidUtf8Policy.FAIL, false, 1 << 16);
+        return new TokenizeSettings(corpus, output, "byte", seqLen, valFraction, shards, false, false);
     }
 
     static DatasetManifest run(TokenizeSettings settings, Tokenizer tokenizer) {
@@ -180,7 +181,7 @@ class TokenizeJobTest {
         for (int pieceChars : new int[] {1000, 7777}) {
             List<DocumentPiece> pieces = new ArrayList<>();
             DocumentReader.readAll(List.of(input).iterator(), settings(List.of(file.toString()), "unused", 8, 0, 1,
-                    DocSplit.FILE), new org.apache.hadoop.conf.Configuration(), new PartitionStats(), pieceChars)
+                    DocSplit.FILE).corpus(), new org.apache.hadoop.conf.Configuration(), new PartitionStats(), pieceChars)
                     .forEachRemaining(pieces::add);
             assertTrue(pieces.size() >= text.length() / (2 * pieceChars), pieces.size() + " pieces");
             assertTrue(pieces.get(0).first() && pieces.get(pieces.size() - 1).last());
