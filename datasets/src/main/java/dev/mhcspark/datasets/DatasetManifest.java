@@ -11,6 +11,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import dev.mhcspark.datasets.tokenizer.BpeTokenizer;
+import dev.mhcspark.datasets.tokenizer.Tokenizer;
+import dev.mhcspark.datasets.tokenizer.Tokenizers;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -72,6 +75,23 @@ public record DatasetManifest(String format, int version, String createdBy, Stri
             throw new IllegalArgumentException("dataset has no split \"" + name + "\"; it has " + splits.keySet());
         }
         return split;
+    }
+
+    /**
+     * The tokenizer the data were tokenized with, loaded as the manifest names it (a BPE file relative to the
+     * dataset) and checked against what the manifest recorded, so data and tokenizer cannot silently diverge.
+     */
+    public Tokenizer loadTokenizer(String datasetDir, Configuration conf) {
+        Tokenizer loaded = Tokenizers.load(tokenizer.spec(), new Path(datasetDir), conf);
+        String sha = loaded instanceof BpeTokenizer bpe ? bpe.sha256() : null;
+        if (loaded.vocabSize() != tokenizer.vocabSize() || loaded.endOfDocument() != tokenizer.endOfDocument()
+                || !java.util.Objects.equals(sha, tokenizer.sha256())) {
+            throw new IllegalArgumentException(datasetDir + ": the tokenizer " + tokenizer.spec() + " (vocab "
+                    + loaded.vocabSize() + ", sha256 " + sha + ") does not match the manifest (vocab "
+                    + tokenizer.vocabSize() + ", sha256 " + tokenizer.sha256() + "): the data were tokenized with a "
+                    + "different tokenizer; re-run 'mhc tokenize'");
+        }
+        return loaded;
     }
 
     public String toJson() {
