@@ -60,15 +60,16 @@ final class BpeMergeLearner {
      */
     Result learn(int targetMerges, long minPairFrequency) {
         List<long[]> merges = new ArrayList<>();
-        int logEvery = Math.max(1, targetMerges / 10);
+        int logEvery = Math.max(1, (targetMerges + 9) / 10);
         long start = System.nanoTime();
         boolean stoppedEarly = false;
         while (merges.size() < targetMerges) {
             long[] best = mostFrequentPair();
             if (best == null || best[0] < minPairFrequency) {
                 stoppedEarly = true;
-                LOG.info("BPE: stopped after {} of {} merges: no pair occurs {} times or more{}", merges.size(),
-                        targetMerges, minPairFrequency, best == null ? " (no pairs left)" : " (best: " + best[0] + ")");
+                LOG.info("BPE: stopped after {} of {} merges: {}", merges.size(), targetMerges, best == null
+                        ? "no pairs left (every word is one token)"
+                        : "the most frequent pair occurs " + best[0] + " times, below the minimum " + minPairFrequency);
                 break;
             }
             int rank = merges.size();

@@ -49,7 +49,9 @@ final class BytePairMerger {
             }
             ids[best] = 256 + rank;
             System.arraycopy(ids, best + 2, ids, best + 1, len - best - 2);
-            System.arraycopy(pairRank, best + 2, pairRank, best + 1, Math.max(0, len - best - 3));
+            if (best + 2 < len - 1) {
+                System.arraycopy(pairRank, best + 2, pairRank, best + 1, len - best - 3);
+            }
             len--;
             if (best > 0) {
                 pairRank[best - 1] = rankOrMax(ids[best - 1], ids[best]);
