@@ -22,7 +22,9 @@ public final class DropAnswer {
     private DropAnswer(String number, List<String> spans, String[] date) {
         this.number = Objects.requireNonNull(number, "number");
         this.spans = List.copyOf(spans);
-        this.date = date;
+        boolean blankDate = date != null && date[0].isEmpty() && date[1].isEmpty() && date[2].isEmpty();
+        // the official files give every answer an all-empty date; it only counts when there is nothing else
+        this.date = blankDate && !(number.isEmpty() && spans.isEmpty()) ? null : date;
         if (number.isEmpty() && spans.isEmpty() && date == null) {
             throw new IllegalArgumentException("a DROP answer needs a number, spans or a date");
         }

@@ -176,7 +176,7 @@ public final class PythonFloat {
         if (abs < 1e16 && abs == Math.rint(abs) && abs < EXACT_LONG_LIMIT) {
             return Long.toString((long) d) + ".0"; // the common case: integers print positionally with ".0"
         }
-        String body = shortDigits(abs);
+        String body = abs >= Double.MIN_NORMAL ? shortDigits(abs) : null;
         if (body == null) {
             body = exactDigits(abs);
         }
@@ -184,8 +184,9 @@ public final class PythonFloat {
     }
 
     /**
-     * Java's digits when there are at most 15 of them: they are then the shortest (two different decimals of at most
-     * 15 significant digits never read as the same double, DBL_DIG = 15), hence Python's. Null otherwise.
+     * Java's digits of a normal double when there are at most 15 of them: they are then the shortest (two different
+     * decimals of at most 15 significant digits never read as the same normal double, DBL_DIG = 15), hence Python's.
+     * Null otherwise. (Subnormals have less precision: Java writes 4.9E-324 where the shortest is 5e-324.)
      */
     private static String shortDigits(double abs) {
         String s = Double.toString(abs); // "123.45" or "1.2345E-7"
