@@ -36,9 +36,10 @@ public final class DropStyleGenerator {
         "September", "October", "November", "December"};
     private static final String[] PLACES = {"Aldmoor", "Brennick", "Carran", "Dunholt", "Eskby", "Farrow", "Gildan",
         "Hollin", "Istra", "Jorvale", "Kessin", "Lorne"};
-    private static final String[] EVENTS = {"Treaty of %s was signed", "city of %s was founded",
-        "siege of %s began", "cathedral of %s was consecrated", "university of %s was chartered",
-        "great fire of %s broke out", "bridge at %s was completed", "revolt in %s was crushed"};
+    /** Event names and what happened to them. */
+    private static final String[][] EVENTS = {{"Treaty of %s", "was signed"}, {"founding of %s", "was proclaimed"},
+        {"siege of %s", "began"}, {"cathedral of %s", "was consecrated"}, {"university of %s", "was chartered"},
+        {"great fire of %s", "broke out"}, {"bridge at %s", "was completed"}, {"revolt in %s", "was crushed"}};
     private static final int QUESTIONS_PER_PASSAGE = 5;
 
     private DropStyleGenerator() {
@@ -185,41 +186,40 @@ public final class DropStyleGenerator {
     private static Draft chronicle(Random rng) {
         int events = 4;
         String[] places = pickDistinct(rng, PLACES, events);
-        String[] kinds = pickDistinct(rng, EVENTS, events);
+        List<String[]> kinds = new ArrayList<>(List.of(EVENTS));
+        Collections.shuffle(kinds, rng);
         int[] years = new int[events];
         int[] months = new int[events];
         int[] days = new int[events];
+        String[] names = new String[events];
         int year = 1100 + rng.nextInt(700);
         Draft d = new Draft();
-        String[] names = new String[events];
         for (int i = 0; i < events; i++) {
             year += 1 + rng.nextInt(30);
             years[i] = year;
             months[i] = rng.nextInt(12);
             days[i] = 1 + rng.nextInt(28);
-            String event = String.format(Locale.ROOT, kinds[i], places[i]);
-            names[i] = "the " + event.substring(0, event.lastIndexOf(" was ") > 0 ? event.lastIndexOf(" was ")
-                    : event.lastIndexOf(' ', event.lastIndexOf(' ') - 1));
+            names[i] = "the " + String.format(Locale.ROOT, kinds.get(i)[0], places[i]);
             d.text.append(i == 0 ? "On " : rng.nextBoolean() ? "Later, on " : "On ").append(MONTHS[months[i]])
-                    .append(' ').append(days[i]).append(", ").append(years[i]).append(", the ").append(event)
-                    .append(". ");
+                    .append(' ').append(days[i]).append(", ").append(years[i]).append(", ").append(names[i])
+                    .append(' ').append(kinds.get(i)[1]).append(". ");
         }
         int e = rng.nextInt(events);
-        String when = names[e].substring(4);
-        d.add("When did " + names[e] + " happen?", DropAnswer.ofDate(Integer.toString(days[e]), MONTHS[months[e]],
-                Integer.toString(years[e])), rng);
+        d.add("When did " + names[e] + " take place?", DropAnswer.ofDate(Integer.toString(days[e]),
+                MONTHS[months[e]], Integer.toString(years[e])), rng);
         int x = rng.nextInt(events - 1);
         int y = x + 1 + rng.nextInt(events - 1 - x);
-        d.add("How many years after " + names[x] + " did " + names[y] + " happen?", number(years[y] - years[x]), rng);
+        d.add("How many years after " + names[x] + " did " + names[y] + " take place?", number(years[y] - years[x]),
+                rng);
         int z = rng.nextInt(events);
-        Item inYear = d.add("In which year did " + names[z] + " happen?", DropAnswer.ofDate("", "", Integer.toString(
-                years[z])), rng);
+        Item inYear = d.add("In which year did " + names[z] + " take place?",
+                DropAnswer.ofDate("", "", Integer.toString(years[z])), rng);
         inYear.validated.set(0, DropAnswer.ofNumber(Integer.toString(years[z]))); // annotators differ on the type
         int cut = 1 + rng.nextInt(events - 1);
-        d.add("Which events happened before " + years[cut] + "?",
-                DropAnswer.ofSpans(List.of(names).subList(0, cut)), rng);
-        d.add("How many days after the start of its month did " + when + " happen?",
-                number(days[e] - 1), rng);
+        d.add("Which events took place before " + years[cut] + "?", DropAnswer.ofSpans(List.of(names).subList(0, cut)),
+                rng);
+        int after = rng.nextInt(events);
+        d.add("How many of these events took place after " + years[after] + "?", number(events - 1 - after), rng);
         return d;
     }
 
@@ -237,6 +237,7 @@ public final class DropStyleGenerator {
         AtomicFile.write(file, out -> {
             try (JsonGenerator g = json.getFactory().createGenerator(out)) {
                 g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                g.setRootValueSeparator(null);
                 for (DropPassage p : set.passages()) {
                     for (DropQuestion q : p.questions()) {
                         g.writeStartObject();
@@ -269,15 +270,17 @@ public final class DropStyleGenerator {
         List<String> strings = gold.strings();
         switch (gold.type()) {
             case "number": {
-                long n = Long.parseLong(gold.number().contains(".") ? "0" : gold.number());
+                java.math.BigDecimal n = new java.math.BigDecimal(gold.number());
                 if (r < 0.5) {
-                    return List.of(rng.nextBoolean() ? gold.number() : gold.number().contains(".") ? gold.number()
-                            : n >= 1000 ? String.format(Locale.US, "%,d", n) : n + ".0");
+                    boolean integer = n.scale() <= 0;
+                    return List.of(rng.nextBoolean() ? gold.number() : !integer ? gold.number() + "0"
+                            : n.intValueExact() >= 1000 ? String.format(Locale.US, "%,d", n.intValueExact())
+                            : n + ".0");
                 }
                 if (r < 0.65) {
-                    return List.of(gold.number() + " " + (rng.nextBoolean() ? "yards" : "people"));
+                    return List.of(gold.number() + (rng.nextBoolean() ? " in all" : " in total"));
                 }
-                return List.of(Long.toString(n + 1 + rng.nextInt(9)));
+                return List.of(n.add(java.math.BigDecimal.valueOf(1 + rng.nextInt(9))).toPlainString());
             }
             case "date": {
                 List<String> date = gold.date();
@@ -295,15 +298,15 @@ public final class DropStyleGenerator {
                     Collections.shuffle(spans, rng);
                     return spans;
                 }
+                String[] words = passage.passage().split("[ ,.]+");
                 if (r < 0.65) {
                     if (spans.size() > 1) {
                         spans.remove(rng.nextInt(spans.size()));
                     } else {
-                        spans.set(0, "the " + spans.get(0) + " of " + passage.id());
+                        spans.set(0, spans.get(0) + " " + words[rng.nextInt(words.length)]);
                     }
                     return spans;
                 }
-                String[] words = passage.passage().split("[ ,.]+");
                 return List.of(words[rng.nextInt(words.length)]);
             }
         }
