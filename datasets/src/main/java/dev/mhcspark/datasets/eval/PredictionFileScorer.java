@@ -87,6 +87,7 @@ public final class PredictionFileScorer {
                 JsonGenerator out = perExample == null ? null : JSON.getFactory().createGenerator(perExample)) {
             if (out != null) {
                 out.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                out.setRootValueSeparator(null);
             }
             long lineNumber = 0;
             String line;
