@@ -46,6 +46,11 @@ public record CorpusSettings(List<String> inputs, DocSplit docSplit, InputFormat
                 InvalidUtf8Policy.FAIL, false, DEFAULT_PARTITION_BYTES);
     }
 
+    public CorpusSettings withDocSplit(DocSplit split) {
+        return new CorpusSettings(inputs, split, format, textField, normalization, onInvalidUtf8, skipBadRecords,
+                partitionBytes);
+    }
+
     /** How a plain-text file becomes documents. */
     public enum DocSplit {
         /** the whole file is one document */
