@@ -77,7 +77,7 @@ final class BpeMergeLearner {
             merges.add(best);
             if ((rank + 1) % logEvery == 0) {
                 LOG.info("BPE: {}/{} merges ({}%), last pair seen {} times, {} s", rank + 1, targetMerges,
-                        100L * (rank + 1) / targetMerges, best[0], (System.nanoTime() - start) / 1_000_000_000L);
+                        100L * (rank + 1) / targetMerges, best[0], BpeTrainer.secondsSince(start));
             }
         }
         int[] left = new int[merges.size()];

@@ -96,7 +96,7 @@ public final class BpeTrainer {
             LOG.info("BPE: {} bytes in {} pieces, {} distinct{}; counting took {} s", totals.bytes(),
                     totals.occurrences(), totals.distinct(), kept.size() < totals.distinct()
                             ? ", keeping the " + kept.size() + " most frequent" : "",
-                    (System.nanoTime() - start) / 1_000_000_000L);
+                    secondsSince(start));
             int[][] words = new int[kept.size()][];
             long[] counts = new long[kept.size()];
             for (int w = 0; w < words.length; w++) {
@@ -119,11 +119,15 @@ public final class BpeTrainer {
             trainedOn.put("stopped_early", merges.stoppedEarly());
             BpeVocabulary vocabulary = new BpeVocabulary(pattern, merges.left(), merges.right(), trainedOn);
             LOG.info("BPE: trained {} merges (vocabulary {}) in {} s", vocabulary.mergeCount(),
-                    vocabulary.vocabSize(), (System.nanoTime() - start) / 1_000_000_000L);
+                    vocabulary.vocabSize(), secondsSince(start));
             return vocabulary;
         } finally {
             pieceCounts.unpersist(false);
         }
+    }
+
+    static String secondsSince(long startNanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e9);
     }
 
     /** (piece, 1) for each piece of a document, lazily: a 100 MB document is never a list of pieces. */

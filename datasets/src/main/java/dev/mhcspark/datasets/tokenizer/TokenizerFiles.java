@@ -30,7 +30,12 @@ final class TokenizerFiles {
         return Files.readAllBytes(file);
     }
 
+    /** @param file qualified (see {@link #qualified}) */
     static byte[] read(Path file, Configuration conf) throws IOException {
+        return isLocal(file) ? read(java.nio.file.Path.of(file.toUri())) : readThroughHadoop(file, conf);
+    }
+
+    static byte[] readThroughHadoop(Path file, Configuration conf) throws IOException {
         FileSystem fs = file.getFileSystem(conf);
         try (FSDataInputStream in = fs.open(file)) {
             return in.readAllBytes();
@@ -49,8 +54,16 @@ final class TokenizerFiles {
         }
     }
 
+    /** @param file qualified (see {@link #qualified}) */
     static void write(Path file, Configuration conf, byte[] bytes) throws IOException {
-        Path target = qualified(file, conf);
+        if (isLocal(file)) {
+            write(java.nio.file.Path.of(file.toUri()), bytes);
+        } else {
+            writeThroughHadoop(file, conf, bytes);
+        }
+    }
+
+    static void writeThroughHadoop(Path target, Configuration conf, byte[] bytes) throws IOException {
         // FileContext, not FileSystem: only its rename can atomically replace an existing file on HDFS
         FileContext fc = FileContext.getFileContext(target.toUri(), conf);
         Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
@@ -62,6 +75,14 @@ final class TokenizerFiles {
         } finally {
             fc.delete(temp, false);
         }
+    }
+
+    /**
+     * Local files go through java.nio, not Hadoop's checksummed local file system: no {@code .crc} files beside
+     * them, which would go stale (and fail reads) once the file is rewritten through a plain path.
+     */
+    private static boolean isLocal(Path qualified) {
+        return "file".equals(qualified.toUri().getScheme());
     }
 
     /** {@code file} with its file system's scheme and authority, and absolute: how a manifest should name it. */

@@ -27,6 +27,9 @@ public final class Tokenizers {
     /**
      * As {@link #load(String)}, but a relative BPE path is resolved against {@code directory} (a dataset's, whose
      * manifest says {@code bpe:tokenizer.json}), and the tokenizer's spec keeps it relative, as written.
+     *
+     * @param directory where relative BPE paths start; null: the working directory
+     * @param conf      Hadoop configuration for Hadoop URIs and {@code directory}; null: a default one
      */
     public static Tokenizer load(String spec, Path directory, Configuration conf) {
         if (ByteTokenizer.SPEC.equals(spec)) {
@@ -57,7 +60,8 @@ public final class Tokenizers {
     private static BpeTokenizer loadBpe(String location, Path directory, Configuration conf) throws IOException {
         String scheme = scheme(location);
         if (scheme == null && directory != null && !location.startsWith("/")) {
-            return BpeTokenizer.load(new Path(directory, location), conf).withLocation(location);
+            return BpeTokenizer.load(new Path(directory, location), conf != null ? conf : new Configuration())
+                    .withLocation(location);
         }
         if (scheme == null) {
             return BpeTokenizer.load(java.nio.file.Path.of(location));
