@@ -18,7 +18,12 @@ import org.apache.hadoop.conf.Configuration;
  * never holds more than one block per split plus one document piece.
  */
 final class PartitionTokenizer implements Iterator<TokenBlock> {
-    static final int DEFAULT_BLOCK_TOKENS = 1 << 22;
+    /**
+     * Small on purpose: Spark's default Java serializer keeps every object of a stream reachable until it resets
+     * the stream, every 100 records ({@code spark.serializer.objectStreamReset}), so caching 100 blocks holds
+     * 100 blocks in the heap (a 100 MB line in 4M-token blocks ran a 768 MB executor out of memory).
+     */
+    static final int DEFAULT_BLOCK_TOKENS = 1 << 16;
     static final int DEFAULT_PIECE_CHARS = 1 << 20;
 
     private final int partition;
