@@ -205,6 +205,32 @@ class TokenizeJobTest {
         }
     }
 
+    @Test
+    void dedupKeepsTheFirstCopyInInputOrder() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("dups"));
+        Files.writeString(dir.resolve("a.txt"), "alpha\nbeta\ngamma\nalpha\n");
+        Files.writeString(dir.resolve("b.txt"), "beta\ndelta\nCafe\u0301\n");
+        Files.writeString(dir.resolve("c.txt"), "Caf\u00e9\ngamma\nepsilon\n");  // NFC makes the cafés equal
+        TokenizeSettings plain = settings(List.of(dir.toString()), tmp.resolve("plain").toString(), 3, 0.0, 1,
+                DocSplit.LINE);
+        TokenizeSettings dedup = new TokenizeSettings(plain.corpus(), tmp.resolve("dedup").toString(), "byte", 3,
+                0.0, 1, true, false);
+        assertEquals(10, run(plain, ByteTokenizer.INSTANCE).split("train").documents());
+        DatasetManifest manifest = run(dedup, ByteTokenizer.INSTANCE);
+        assertEquals(6, manifest.split("train").documents(), "alpha beta gamma delta café epsilon");
+        assertEquals(4L, manifest.droppedDocuments().get("duplicate"));
+        String expected = "alpha\u0100beta\u0100gamma\u0100delta\u0100Caf\u00e9\u0100epsilon\u0100";
+        int[] stream = ByteTokenizer.INSTANCE.encode(expected.replace("\u0100", "\n"));
+        for (int i = 0; i < stream.length; i++) {
+            stream[i] = stream[i] == '\n' ? ByteTokenizer.END_OF_DOCUMENT : stream[i];
+        }
+        List<int[]> rows = ParquetShards.readWithParquet(tmp.resolve("dedup").resolve("train"));
+        assertEquals(stream.length / 4, rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertArrayEquals(Arrays.copyOfRange(stream, 4 * i, 4 * i + 4), rows.get(i));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------
     /** Reads each input file on its own in a plain loop, the way the documentation says the job does. */
     record Oracle(List<long[]> ids, List<String> texts, List<Split> splits, Tokenizer tokenizer) {
