@@ -28,10 +28,13 @@ final class PreTokenizer implements Serializable {
     static final int MAX_PIECE_CHARS = 4096;
 
     private final Pattern pattern;
+    /** The pattern is cl100k_base's, whose matches {@link Cl100kSplitter} finds faster. */
+    private final boolean cl100k;
 
     /** @throws java.util.regex.PatternSyntaxException if {@code regex} is not a Java regular expression */
     PreTokenizer(String regex) {
         this.pattern = Pattern.compile(regex, Pattern.UNICODE_CHARACTER_CLASS);
+        this.cl100k = regex.equals(CL100K_PATTERN);
     }
 
     String regex() {
@@ -40,12 +43,80 @@ final class PreTokenizer implements Serializable {
 
     /** The pieces of {@code text}, lazily; their concatenation is {@code text}. */
     Iterator<String> pieces(String text) {
-        return new Pieces(pattern.matcher(text), text);
+        return new Pieces(text, cl100k ? new Cl100kMatches(text) : new RegexMatches(pattern.matcher(text)));
+    }
+
+    /** The non-empty matches of the pattern in a text, in order. */
+    private interface Matches {
+        /** Finds the next match, sets start and end, or returns false. */
+        boolean find();
+
+        int start();
+
+        int end();
+    }
+
+    private static final class RegexMatches implements Matches {
+        private final Matcher matcher;
+
+        RegexMatches(Matcher matcher) {
+            this.matcher = matcher;
+        }
+
+        @Override
+        public boolean find() {
+            while (matcher.find()) {
+                if (matcher.end() > matcher.start()) {  // an empty match holds nothing; what follows is a gap
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public int start() {
+            return matcher.start();
+        }
+
+        @Override
+        public int end() {
+            return matcher.end();
+        }
+    }
+
+    private static final class Cl100kMatches implements Matches {
+        private final String text;
+        private int start;
+        private int end;
+
+        Cl100kMatches(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public boolean find() {
+            if (end == text.length()) {
+                return false;
+            }
+            start = end;
+            end = Cl100kSplitter.matchEnd(text, start);
+            return true;
+        }
+
+        @Override
+        public int start() {
+            return start;
+        }
+
+        @Override
+        public int end() {
+            return end;
+        }
     }
 
     private static final class Pieces implements Iterator<String> {
-        private final Matcher matcher;
         private final String text;
+        private final Matches matches;
         /** Start of the text not handed out yet. */
         private int position;
         /** End of the span being handed out: a match, or the gap before one. */
@@ -54,9 +125,9 @@ final class PreTokenizer implements Serializable {
         private int matchEnd;
         private boolean exhausted;
 
-        Pieces(Matcher matcher, String text) {
-            this.matcher = matcher;
+        Pieces(String text, Matches matches) {
             this.text = text;
+            this.matches = matches;
         }
 
         @Override
@@ -71,12 +142,10 @@ final class PreTokenizer implements Serializable {
             if (exhausted) {
                 return false;
             }
-            while (matcher.find()) {
-                if (matcher.end() > matcher.start()) {  // an empty match holds nothing; what follows it is a gap
-                    matchEnd = matcher.end();
-                    spanEnd = matcher.start() > position ? matcher.start() : matchEnd;
-                    return true;
-                }
+            if (matches.find()) {
+                matchEnd = matches.end();
+                spanEnd = matches.start() > position ? matches.start() : matchEnd;
+                return true;
             }
             exhausted = true;
             spanEnd = text.length();

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class PreTokenizerTest {
@@ -22,6 +24,33 @@ class PreTokenizerTest {
         // [31213, 198, 220]
         assertEquals(List.of("today", "\n \n"), pieces(cl100k, "today\n \n"));
         assertEquals(List.of("today", "\n", " "), pieces(cl100k, "today\n "));
+    }
+
+    @Test
+    void theHandWrittenSplitterFindsTheRegexMatches() {
+        Pattern regex = Pattern.compile(PreTokenizer.CL100K_PATTERN, Pattern.UNICODE_CHARACTER_CLASS);
+        SplittableRandom r = new SplittableRandom(17);
+        List<String> texts = new ArrayList<>(List.of("", "'s 'S '\u017f 'D 'll 'LL 'lL 've 'RE 'x 'sa '", "a'",
+                "\r\n \n\t x", "  \u00a0\u3000y\u2028\u0085z", "Ⅻ½²٣ 12345", "\ud835\udd18\ud835 x\udc00y"));
+        for (int rep = 0; rep < 3000; rep++) {
+            texts.add(rep % 3 == 0 ? RandomText.anyCodePoints(r, 40) : rep % 3 == 1 ? RandomText.mixed(r, 30)
+                    : RandomText.fromAlphabet(r, " \t\r\n'sSdlLveR1²Ⅻ,.!é\u00a0\u3000\u2028\u0085𝔘", 40));
+        }
+        for (String text : texts) {
+            List<String> expected = new ArrayList<>();
+            Matcher m = regex.matcher(text);
+            while (m.find()) {
+                expected.add(m.group());
+            }
+            List<String> actual = new ArrayList<>();
+            for (int at = 0; at < text.length(); ) {
+                int end = Cl100kSplitter.matchEnd(text, at);
+                actual.add(text.substring(at, end));
+                at = end;
+            }
+            assertEquals(expected, actual, () -> "text " + text.codePoints()
+                    .mapToObj(cp -> String.format("U+%04X", cp)).toList());
+        }
     }
 
     @Test

@@ -27,6 +27,16 @@ final class RandomText {
         return sb.toString();
     }
 
+    /** {@code n} code points drawn from {@code alphabet}'s. */
+    static String fromAlphabet(SplittableRandom r, String alphabet, int n) {
+        int[] codePoints = alphabet.codePoints().toArray();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.appendCodePoint(codePoints[r.nextInt(codePoints.length)]);
+        }
+        return sb.toString();
+    }
+
     /** A mix of ASCII words, tricky pieces and random code points, closer to what a tokenizer meets. */
     static String mixed(SplittableRandom r, int pieces) {
         StringBuilder sb = new StringBuilder();
