@@ -53,10 +53,16 @@ public final class DropAnswerNormalizer {
             return token;
         }
         String lower = lower(token);
-        String text = PythonFloat.isNumber(lower) ? lower : removePunctuation(lower);
-        String number = PythonFloat.canonical(text);
+        Double number = PythonFloat.parse(lower);
         if (number != null) {
-            text = number;
+            return PythonFloat.repr(number); // a number keeps its punctuation; no article or space is left in it
+        }
+        String text = removePunctuation(lower);
+        if (text != lower) { // the same instance when there was no punctuation: then it is no number either
+            number = PythonFloat.parse(text);
+            if (number != null) {
+                return PythonFloat.repr(number);
+            }
         }
         return collapseWhitespace(removeArticles(text));
     }

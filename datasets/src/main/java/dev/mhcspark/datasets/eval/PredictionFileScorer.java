@@ -78,11 +78,7 @@ public final class PredictionFileScorer {
     }
 
     private ScoreReport scoreTo(Path predictions, Writer perExample) {
-        Map<String, TaskScore> tasks = new LinkedHashMap<>();
-        List<InvalidLine> invalid = new ArrayList<>();
-        long invalidCount = 0;
-        Map<String, Long> seenIds = suite == ScoreSuite.DROP ? new HashMap<>() : null;
-        String file = predictions.toString();
+        Totals totals = new Totals(predictions.toString());
         try (BufferedReader in = Files.newBufferedReader(predictions, StandardCharsets.UTF_8);
                 JsonGenerator out = perExample == null ? null : JSON.getFactory().createGenerator(perExample)) {
             if (out != null) {
@@ -93,51 +89,27 @@ public final class PredictionFileScorer {
             String line;
             while ((line = in.readLine()) != null) {
                 lineNumber++;
-                if (PythonStrings.isBlank(line)) {
-                    continue;
-                }
-                try {
-                    JsonNode node = parse(line);
-                    if (suite == ScoreSuite.BBH) {
-                        scoreBbh(node, lineNumber, tasks, out);
-                    } else {
-                        scoreDrop(node, lineNumber, tasks, seenIds, out);
-                    }
-                } catch (IllegalArgumentException e) {
-                    invalidCount++;
-                    if (invalid.size() < ScoreReport.LISTED_INVALID_LINES) {
-                        invalid.add(new InvalidLine(lineNumber, e.getMessage()));
-                    }
-                    if (skipInvalid) {
-                        LOG.warn("{}:{}: skipped: {}", file, lineNumber, e.getMessage());
-                    }
+                if (!PythonStrings.isBlank(line)) {
+                    totals.add(scoreLine(lineNumber, line), out);
                 }
             }
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(file + ": not UTF-8 text (" + e + ")", e);
+            throw new IllegalArgumentException(predictions + ": not UTF-8 text (" + e + ")", e);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file; expected a JSONL file of predictions", e);
+            throw new IllegalArgumentException(predictions + ": no such file; expected a JSONL file of predictions", e);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(predictions + ": " + e.getMessage(), e);
         }
-        if (invalidCount > 0 && !skipInvalid) {
-            StringBuilder m = new StringBuilder(file).append(": ").append(invalidCount)
-                    .append(invalidCount == 1 ? " invalid line" : " invalid lines")
-                    .append(" (skip them with --skip-invalid): ");
-            for (int i = 0; i < Math.min(ERRORS_IN_MESSAGE, invalid.size()); i++) {
-                m.append(i == 0 ? "" : "; ").append("line ").append(invalid.get(i).line()).append(": ")
-                        .append(invalid.get(i).error());
-            }
-            if (invalidCount > ERRORS_IN_MESSAGE) {
-                m.append("; ...");
-            }
-            throw new IllegalArgumentException(m.toString());
+        return totals.report();
+    }
+
+    private Scored scoreLine(long number, String line) {
+        try {
+            JsonNode node = parse(line);
+            return suite == ScoreSuite.BBH ? scoreBbh(node, number) : scoreDrop(node, number);
+        } catch (IllegalArgumentException e) {
+            return Scored.invalid(number, e.getMessage());
         }
-        if (tasks.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no " + (invalidCount > 0 ? "valid " : "")
-                    + "prediction lines to score" + (invalidCount > 0 ? " (" + invalidCount + " invalid)" : ""));
-        }
-        return new ScoreReport(suite, mode, file, new ArrayList<>(tasks.values()), invalidCount, invalid);
     }
 
     private static JsonNode parse(String line) {
@@ -153,8 +125,7 @@ public final class PredictionFileScorer {
         return node;
     }
 
-    private void scoreBbh(JsonNode node, long line, Map<String, TaskScore> tasks, JsonGenerator out)
-            throws IOException {
+    private Scored scoreBbh(JsonNode node, long line) {
         String task = text(node, "task");
         String target = text(node, "target");
         String prediction = text(node, "prediction");
@@ -164,21 +135,10 @@ public final class PredictionFileScorer {
         }
         String answer = BbhExactMatch.extractAnswer(prediction, mode);
         boolean correct = answer.equals(target);
-        tasks.merge(task, new TaskScore(task, 1, correct ? 1 : 0, 0), PredictionFileScorer::add);
-        if (out != null) {
-            out.writeStartObject();
-            out.writeNumberField("line", line);
-            out.writeStringField("task", task);
-            out.writeStringField("target", target);
-            out.writeStringField("answer", answer);
-            out.writeBooleanField("correct", correct);
-            out.writeEndObject();
-            out.writeRaw('\n');
-        }
+        return new Scored(line, null, task, null, correct ? 1 : 0, 0, target, answer);
     }
 
-    private static void scoreDrop(JsonNode node, long line, Map<String, TaskScore> tasks, Map<String, Long> seenIds,
-            JsonGenerator out) throws IOException {
+    private static Scored scoreDrop(JsonNode node, long line) {
         String id = text(node, "id");
         JsonNode p = node.get("prediction");
         List<String> predicted;
@@ -207,24 +167,8 @@ public final class PredictionFileScorer {
         for (int i = 0; i < a.size(); i++) {
             gold.add(goldAnswer(a.get(i), "answers[" + i + "]"));
         }
-        Long previous = seenIds.putIfAbsent(id, line);
-        if (previous != null) {
-            throw new IllegalArgumentException("field 'id': '" + id + "' already used on line " + previous
-                    + "; expected one line per question");
-        }
         DropScore s = DropScorer.scoreQuestion(predicted, gold);
-        tasks.merge(s.type(), new TaskScore(s.type(), 1, s.exactMatch() == 1.0 ? 1 : 0, s.f1()),
-                PredictionFileScorer::add);
-        if (out != null) {
-            out.writeStartObject();
-            out.writeNumberField("line", line);
-            out.writeStringField("id", id);
-            out.writeStringField("type", s.type());
-            out.writeNumberField("em", s.exactMatch());
-            out.writeNumberField("f1", s.f1());
-            out.writeEndObject();
-            out.writeRaw('\n');
-        }
+        return new Scored(line, null, s.type(), id, s.exactMatch(), s.f1(), null, null);
     }
 
     private static DropAnswer goldAnswer(JsonNode node, String where) {
@@ -258,8 +202,97 @@ public final class PredictionFileScorer {
         return value.textValue();
     }
 
-    private static TaskScore add(TaskScore a, TaskScore b) {
-        return new TaskScore(a.task(), a.examples() + b.examples(), a.exactMatches() + b.exactMatches(),
-                a.f1Sum() + b.f1Sum());
+    /**
+     * The outcome of one line: an error, or the task (BBH task, DROP answer type), the DROP id, EM (BBH: 1 when
+     * correct) and F1, and for BBH the target and the extracted answer.
+     */
+    private record Scored(long line, String error, String task, String id, double em, double f1, String target,
+            String answer) {
+        static Scored invalid(long line, String error) {
+            return new Scored(line, error, null, null, 0, 0, null, null);
+        }
+    }
+
+    /** Running totals, in line order: per task, invalid lines, DROP ids seen. */
+    private final class Totals {
+        private final String file;
+        private final Map<String, TaskScore> tasks = new LinkedHashMap<>();
+        private final List<InvalidLine> invalid = new ArrayList<>();
+        private final Map<String, Long> seenIds = new HashMap<>();
+        private long invalidCount;
+
+        Totals(String file) {
+            this.file = file;
+        }
+
+        void add(Scored r, JsonGenerator out) throws IOException {
+            String error = r.error;
+            if (error == null && r.id != null) {
+                Long previous = seenIds.putIfAbsent(r.id, r.line);
+                if (previous != null) {
+                    error = "field 'id': '" + r.id + "' already used on line " + previous
+                            + "; expected one line per question";
+                }
+            }
+            if (error != null) {
+                invalidCount++;
+                if (invalid.size() < ScoreReport.LISTED_INVALID_LINES) {
+                    invalid.add(new InvalidLine(r.line, error));
+                    if (skipInvalid) {
+                        LOG.warn("{}:{}: skipped: {}", file, r.line, error);
+                    }
+                }
+                return;
+            }
+            TaskScore t = tasks.getOrDefault(r.task, new TaskScore(r.task, 0, 0, 0));
+            tasks.put(r.task, new TaskScore(r.task, t.examples() + 1, t.exactMatches() + (r.em == 1.0 ? 1 : 0),
+                    t.f1Sum() + r.f1));
+            if (out != null) {
+                writeExample(r, out);
+            }
+        }
+
+        private void writeExample(Scored r, JsonGenerator out) throws IOException {
+            out.writeStartObject();
+            out.writeNumberField("line", r.line);
+            if (suite == ScoreSuite.BBH) {
+                out.writeStringField("task", r.task);
+                out.writeStringField("target", r.target);
+                out.writeStringField("answer", r.answer);
+                out.writeBooleanField("correct", r.em == 1.0);
+            } else {
+                out.writeStringField("id", r.id);
+                out.writeStringField("type", r.task);
+                out.writeNumberField("em", r.em);
+                out.writeNumberField("f1", r.f1);
+            }
+            out.writeEndObject();
+            out.writeRaw('\n');
+        }
+
+        ScoreReport report() {
+            if (skipInvalid && invalidCount > ScoreReport.LISTED_INVALID_LINES) {
+                LOG.warn("{}: {} invalid lines skipped (the first {} shown)", file, invalidCount,
+                        ScoreReport.LISTED_INVALID_LINES);
+            }
+            if (invalidCount > 0 && !skipInvalid) {
+                StringBuilder m = new StringBuilder(file).append(": ").append(invalidCount)
+                        .append(invalidCount == 1 ? " invalid line" : " invalid lines")
+                        .append(" (skip them with --skip-invalid): ");
+                for (int i = 0; i < Math.min(ERRORS_IN_MESSAGE, invalid.size()); i++) {
+                    m.append(i == 0 ? "" : "; ").append("line ").append(invalid.get(i).line()).append(": ")
+                            .append(invalid.get(i).error());
+                }
+                if (invalidCount > ERRORS_IN_MESSAGE) {
+                    m.append("; ...");
+                }
+                throw new IllegalArgumentException(m.toString());
+            }
+            if (tasks.isEmpty()) {
+                throw new IllegalArgumentException(file + ": no " + (invalidCount > 0 ? "valid " : "")
+                        + "prediction lines to score" + (invalidCount > 0 ? " (" + invalidCount + " invalid)" : ""));
+            }
+            return new ScoreReport(suite, mode, file, new ArrayList<>(tasks.values()), invalidCount, invalid);
+        }
     }
 }

@@ -70,7 +70,7 @@ public final class PythonFloat {
         while (end > start && isPythonSpace(text.charAt(end - 1))) {
             end--;
         }
-        if (start == end) {
+        if (start == end || !canStartNumber(text, start, end)) {
             return null;
         }
         StringBuilder out = new StringBuilder(end - start);
@@ -118,6 +118,17 @@ public final class PythonFloat {
             }
         }
         return i == end ? out.toString() : null;
+    }
+
+    /** Cheap rejection of most words: a number starts (after a sign) with a digit, a point, i(nf) or n(an). */
+    private static boolean canStartNumber(String text, int start, int end) {
+        int i = start;
+        char c = text.charAt(i);
+        if ((c == '+' || c == '-') && i + 1 < end) {
+            c = text.charAt(++i);
+        }
+        return c >= '0' && c <= '9' || c == '.' || c == 'i' || c == 'I' || c == 'n' || c == 'N'
+                || c >= 128 && isDecimalDigit(text.codePointAt(i));
     }
 
     /**
