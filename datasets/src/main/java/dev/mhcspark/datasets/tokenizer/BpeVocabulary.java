@@ -76,15 +76,18 @@ public final class BpeVocabulary implements Serializable {
     }
 
     private static void checkMerges(int[] left, int[] right) {
-        PairRanks seen = new PairRanks(left, right);
         for (int k = 0; k < left.length; k++) {
             int defined = 256 + k;  // ids 0 .. defined - 1 exist before merge k
             for (int id : new int[] {left[k], right[k]}) {
                 if (id < 0 || id >= defined) {
-                    throw new IllegalArgumentException("merge " + k + " [" + left[k] + ", " + right[k] + "] refers to id "
-                            + id + ", which is not defined before it (ids 0.." + (defined - 1) + " are)");
+                    throw new IllegalArgumentException("merge " + k + " [" + left[k] + ", " + right[k]
+                            + "] refers to id " + id + ", which is not defined before it (ids 0.." + (defined - 1)
+                            + " are)");
                 }
             }
+        }
+        PairRanks seen = new PairRanks(left, right);
+        for (int k = 0; k < left.length; k++) {
             int first = seen.rank(left[k], right[k]);
             if (first != k) {
                 throw new IllegalArgumentException("merge " + k + " [" + left[k] + ", " + right[k] + "] repeats merge "
@@ -167,7 +170,8 @@ public final class BpeVocabulary implements Serializable {
             out.append("  \"trained_on\": ").append(JSON.writeValueAsString(trainedOn)).append(",\n");
             out.append("  \"merges\": [");
             for (int k = 0; k < left.length; k++) {
-                out.append(k == 0 ? "\n" : ",\n").append("    [").append(left[k]).append(", ").append(right[k]).append(']');
+                out.append(k == 0 ? "\n" : ",\n")
+                        .append("    [").append(left[k]).append(", ").append(right[k]).append(']');
             }
             out.append(left.length == 0 ? "]\n" : "\n  ]\n").append("}\n");
             return out.toString().getBytes(StandardCharsets.UTF_8);

@@ -48,8 +48,9 @@ final class PairRanks {
         }
     }
 
+    /** Both ids in one long, left in the high half: keys order as (left, right) pairs do. */
     static long key(int left, int right) {
-        return ((long) left << 32) | right;
+        return ((long) left << 32) | (right & 0xFFFF_FFFFL);
     }
 
     private int slot(long key) {

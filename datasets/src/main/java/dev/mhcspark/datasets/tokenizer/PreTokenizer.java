@@ -37,10 +37,6 @@ final class PreTokenizer implements Serializable {
         this.cl100k = regex.equals(CL100K_PATTERN);
     }
 
-    String regex() {
-        return pattern.pattern();
-    }
-
     /** The pieces of {@code text}, lazily; their concatenation is {@code text}. */
     Iterator<String> pieces(String text) {
         return new Pieces(text, cl100k ? new Cl100kMatches(text) : new RegexMatches(pattern.matcher(text)));

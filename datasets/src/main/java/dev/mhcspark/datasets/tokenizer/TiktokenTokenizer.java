@@ -57,10 +57,6 @@ public final class TiktokenTokenizer implements Tokenizer {
         return Arrays.stream(EncodingType.values()).map(EncodingType::getName).collect(Collectors.joining(", "));
     }
 
-    public String encodingName() {
-        return type.getName();
-    }
-
     @Override
     public String spec() {
         return SPEC_PREFIX + type.getName();

@@ -21,8 +21,9 @@ class TiktokenTokenizerTest {
     /**
      * Ids published by OpenAI. [T] is tiktoken's own test suite, openai/tiktoken tests/test_encoding.py (test_simple,
      * test_basic_encode, test_simple_regex, test_encode_surrogate_pairs, test_simple_repeated; "gpt2" there has the
-     * same ranks and pattern as r50k_base). [C] is the OpenAI cookbook, examples/How_to_count_tokens_with_tiktoken.ipynb
-     * ("tiktoken is great!" and compare_encodings; o200k_base in the revision that encodes with gpt-4o-mini).
+     * same ranks and pattern as r50k_base). [C] is the OpenAI cookbook,
+     * openai/openai-cookbook examples/How_to_count_tokens_with_tiktoken.ipynb ("tiktoken is great!" and
+     * compare_encodings; o200k_base in the revision that encodes with gpt-4o-mini).
      */
     @Test
     void matchesPublishedTiktokenIds() {
