@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * Text to token ids and back. Implementations are immutable, thread-safe and serialisable (Spark ships them to
- * executors inside closures).
+ * executors inside closures): {@link ByteTokenizer}, {@link TiktokenTokenizer} and {@link BpeTokenizer}, built from
+ * their specs by {@link Tokenizers#load}.
  *
  * <p>Contract every implementation is tested against: {@code decode(encode(s)).equals(s)} for every valid
  * Unicode string {@code s}; {@code encode} never emits a special token (special-looking text such as
