@@ -163,6 +163,9 @@ public final class DropAnswer {
         if (node == null || node.isMissingNode()) {
             return "nothing (field missing)";
         }
+        if (node.isNull()) {
+            return "null";
+        }
         String text = node.toString();
         String type = node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         return type + " " + (text.length() > 60 ? text.substring(0, 57) + "..." : text);

@@ -216,7 +216,9 @@ public final class PredictionFileScorer {
     /** Running totals, in line order: per task, invalid lines, DROP ids seen. */
     private final class Totals {
         private final String file;
-        private final Map<String, TaskScore> tasks = new LinkedHashMap<>();
+        private final Map<String, long[]> counts = new LinkedHashMap<>(); // task -> examples, exact matches
+        private final Map<String, Doubles> f1s = new HashMap<>();
+        private final Doubles allF1 = new Doubles();
         private final List<InvalidLine> invalid = new ArrayList<>();
         private final Map<String, Long> seenIds = new HashMap<>();
         private long invalidCount;
@@ -244,9 +246,13 @@ public final class PredictionFileScorer {
                 }
                 return;
             }
-            TaskScore t = tasks.getOrDefault(r.task, new TaskScore(r.task, 0, 0, 0));
-            tasks.put(r.task, new TaskScore(r.task, t.examples() + 1, t.exactMatches() + (r.em == 1.0 ? 1 : 0),
-                    t.f1Sum() + r.f1));
+            long[] c = counts.computeIfAbsent(r.task, k -> new long[2]);
+            c[0]++;
+            c[1] += r.em == 1.0 ? 1 : 0;
+            if (suite == ScoreSuite.DROP) {
+                f1s.computeIfAbsent(r.task, k -> new Doubles()).add(r.f1);
+                allF1.add(r.f1);
+            }
             if (out != null) {
                 writeExample(r, out);
             }
@@ -288,11 +294,41 @@ public final class PredictionFileScorer {
                 }
                 throw new IllegalArgumentException(m.toString());
             }
-            if (tasks.isEmpty()) {
+            if (counts.isEmpty()) {
                 throw new IllegalArgumentException(file + ": no " + (invalidCount > 0 ? "valid " : "")
                         + "prediction lines to score" + (invalidCount > 0 ? " (" + invalidCount + " invalid)" : ""));
             }
-            return new ScoreReport(suite, mode, file, new ArrayList<>(tasks.values()), invalidCount, invalid);
+            List<TaskScore> tasks = new ArrayList<>();
+            long examples = 0;
+            long exact = 0;
+            for (Map.Entry<String, long[]> e : counts.entrySet()) {
+                String task = e.getKey();
+                long[] c = e.getValue();
+                double f1 = suite == ScoreSuite.DROP ? f1s.get(task).mean() : Double.NaN;
+                tasks.add(new TaskScore(task, c[0], c[1], f1));
+                examples += c[0];
+                exact += c[1];
+            }
+            TaskScore micro = new TaskScore("micro", examples, exact,
+                    suite == ScoreSuite.DROP ? allF1.mean() : Double.NaN);
+            return new ScoreReport(suite, mode, file, tasks, micro, invalidCount, invalid);
+        }
+    }
+
+    /** A growable list of doubles, averaged as numpy averages (pairwise summation, in insertion order). */
+    private static final class Doubles {
+        private double[] values = new double[64];
+        private int size;
+
+        void add(double v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        double mean() {
+            return DropScorer.numpyMean(java.util.Arrays.copyOf(values, size));
         }
     }
 }

@@ -33,21 +33,24 @@ public final class ScoreReport {
     private final BbhMode mode;
     private final String source;
     private final List<TaskScore> tasks;
+    private final TaskScore micro;
     private final long skippedLines;
     private final List<InvalidLine> invalidLines;
 
     /**
      * @param mode         the BBH mode, null for DROP
+     * @param micro        all examples together
      * @param invalidLines the first invalid lines (at most {@link #LISTED_INVALID_LINES} are kept)
      */
-    public ScoreReport(ScoreSuite suite, BbhMode mode, String source, List<TaskScore> tasks, long skippedLines,
-            List<InvalidLine> invalidLines) {
+    public ScoreReport(ScoreSuite suite, BbhMode mode, String source, List<TaskScore> tasks, TaskScore micro,
+            long skippedLines, List<InvalidLine> invalidLines) {
         this.suite = Objects.requireNonNull(suite, "suite");
         this.mode = suite == ScoreSuite.BBH ? Objects.requireNonNull(mode, "mode") : null;
         this.source = Objects.requireNonNull(source, "source");
         List<TaskScore> sorted = new ArrayList<>(tasks);
         sorted.sort(Comparator.comparing(TaskScore::task));
         this.tasks = List.copyOf(sorted);
+        this.micro = Objects.requireNonNull(micro, "micro");
         this.skippedLines = skippedLines;
         this.invalidLines = List.copyOf(invalidLines.subList(0, Math.min(invalidLines.size(), LISTED_INVALID_LINES)));
     }
@@ -83,17 +86,9 @@ public final class ScoreReport {
         return invalidLines;
     }
 
-    /** All examples together. */
+    /** All examples together (DROP: the official global EM and F1). */
     public TaskScore micro() {
-        long n = 0;
-        long exact = 0;
-        double f1 = 0;
-        for (TaskScore t : tasks) {
-            n += t.examples();
-            exact += t.exactMatches();
-            f1 += t.f1Sum();
-        }
-        return new TaskScore("micro", n, exact, f1);
+        return micro;
     }
 
     /** Mean over tasks of their exact-match fraction. */
@@ -113,7 +108,6 @@ public final class ScoreReport {
             o.put("mode", mode.id());
         }
         o.put("predictions", source);
-        TaskScore micro = micro();
         o.put("examples", micro.examples());
         o.put("skipped_lines", skippedLines);
         ObjectNode byTask = o.putObject("tasks");

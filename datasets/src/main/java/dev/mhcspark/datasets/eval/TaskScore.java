@@ -1,16 +1,12 @@
 package dev.mhcspark.datasets.eval;
 
 /**
- * Totals of one task (BBH) or answer type (DROP): examples, exact matches and the sum of F1 (DROP only; 0 for BBH).
+ * Totals of one task (BBH task, DROP answer type) or of all examples: how many, how many exactly right, and the mean
+ * F1 (DROP; NaN for BBH), computed as the official evaluator's {@code numpy.mean} of the per-question F1 values.
  */
-public record TaskScore(String task, long examples, long exactMatches, double f1Sum) {
+public record TaskScore(String task, long examples, long exactMatches, double f1) {
     /** Fraction of exact matches (BBH accuracy, DROP EM). */
     public double exactMatch() {
         return examples == 0 ? Double.NaN : exactMatches / (double) examples;
-    }
-
-    /** Mean F1 (DROP). */
-    public double f1() {
-        return examples == 0 ? Double.NaN : f1Sum / examples;
     }
 }
