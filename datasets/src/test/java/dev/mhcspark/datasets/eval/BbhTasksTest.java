@@ -42,8 +42,8 @@ class BbhTasksTest {
         assertEquals(List.of("False", "False", "True"), task.exemplars().stream().map(BbhExemplar::answer).toList());
         assertEquals("not ( ( not not True ) ) is", task.exemplars().get(0).question());
         String cot = task.cotPromptFor("True and False is");
-        assertTrue(cot.startsWith("Evaluate the result of a random Boolean expression.\n\nQ: not ( ( not not True ) ) is\n"
-                + "A: Let's think step by step.\n"), cot);
+        assertTrue(cot.startsWith("Evaluate the result of a random Boolean expression.\n\n"
+                + "Q: not ( ( not not True ) ) is\nA: Let's think step by step.\n"), cot);
         assertTrue(cot.endsWith("So the answer is True.\n\nQ: True and False is\nA: Let's think step by step."), cot);
         String direct = task.directPromptFor("True and False is");
         assertTrue(direct.startsWith("Evaluate the result of a random Boolean expression.\n\n"
