@@ -91,6 +91,8 @@ public final class TokenizeJob {
         long started = System.nanoTime();
         Corpus corpus = Corpus.open(sc, settings.corpus(), console);
         long inputBytes = corpus.readableBytes();
+        console.accept(String.format("tokenize: inspected %d file(s) in %.1f s", corpus.inspected().size(),
+                (System.nanoTime() - started) / 1e9));
         Tokenizer tokenizer = tokenizers.resolve(settings.tokenizer(), corpus.texts(), dir);
         long[] dropped = settings.dedup() ? Deduplication.laterCopies(corpus, pieceChars) : new long[0];
         if (settings.dedup()) {
@@ -114,10 +116,12 @@ public final class TokenizeJob {
         console.accept(String.format("tokenize: %s of text in %d partition(s) with %s (vocab %,d)",
                 Progress.bytes(inputBytes), corpus.partitions().getNumPartitions(), tokenizer.spec(),
                 tokenizer.vocabSize()));
+        long tokenizing = System.nanoTime();
         List<BlockInfo> infos;
         try (Progress progress = Progress.start("tokenize", inputBytes, counters, console, progressMillis)) {
             infos = tokenBlocks.map(BlockInfo::of).collect();
         }
+        console.accept(String.format("tokenize: tokenized in %.1f s", (System.nanoTime() - tokenizing) / 1e9));
         PartitionStats total = new PartitionStats();
         Map<Integer, List<long[]>> blocksBySplit = new HashMap<>();
         for (BlockInfo info : infos) {
@@ -140,8 +144,11 @@ public final class TokenizeJob {
         for (Split split : Split.values()) {
             SequencePacker packer = new SequencePacker(settings.seqLen() + 1,
                     blocksBySplit.getOrDefault(split.ordinal(), List.of()));
+            long writing = System.nanoTime();
             List<DatasetManifest.Shard> shards = ShardWriter.write(spark, tokenBlocks, split, packer,
                     settings.seqLen() + 1, settings.shards(), dir);
+            console.accept(String.format("tokenize: %s: %,d sequences in %d shard(s) written in %.1f s",
+                    split.dirName(), packer.sequences(), shards.size(), (System.nanoTime() - writing) / 1e9));
             SplitStats stats = total.split(split);
             splits.put(split.dirName(), new DatasetManifest.SplitInfo(stats.documents(), stats.bytes(),
                     stats.tokens(), packer.sequences(), packer.droppedTailTokens(), shards));
