@@ -69,7 +69,7 @@ class TokenizeCommandTest {
         assertEquals(line, tokenizer.decode(tokenizer.encode(line)));
 
         // a tokenizer file edited after tokenizing is caught (Hadoop's own .crc would catch a plain edit first)
-        Files.delete(bpe.resolve(".tokenizer.json.crc"));
+        Files.deleteIfExists(bpe.resolve(".tokenizer.json.crc"));
         Files.writeString(bpe.resolve("tokenizer.json"), Files.readString(bpe.resolve("tokenizer.json")) + " ");
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> bpeManifest.loadTokenizer(bpe.toString(), conf));
