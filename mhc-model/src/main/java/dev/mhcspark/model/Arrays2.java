@@ -13,11 +13,45 @@ final class Arrays2 {
     private Arrays2() {
     }
 
+    /** Per-thread staging buffer for float <-> double conversions (one bulk JNI copy, then a plain loop). */
+    private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[0]);
+
     /** The values of {@code a} in row-major order, as a fresh double array. */
     static double[] toDoubles(INDArray a) {
+        return toDoubles(a, null);
+    }
+
+    /**
+     * The values of {@code a} in row-major order, written into {@code reuse} when it has the right length (the
+     * connections convert the same large shapes every step; fresh 16 MB arrays cost zeroing and GC).
+     */
+    static double[] toDoubles(INDArray a, double[] reuse) {
         boolean dense = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
                 && Shape.hasDefaultStridesForShape(a);
-        return (dense ? a : a.dup('c')).data().asDouble();
+        INDArray d = dense ? a : a.dup('c');
+        int length = (int) d.length();
+        double[] out = reuse != null && reuse.length == length ? reuse : new double[length];
+        if (d.dataType() == DataType.DOUBLE) {
+            ((DoublePointer) d.data().pointer()).get(out, 0, length);
+        } else if (d.dataType() == DataType.FLOAT) {
+            float[] f = floats(length);
+            ((FloatPointer) d.data().pointer()).get(f, 0, length);
+            for (int i = 0; i < length; i++) {
+                out[i] = f[i];
+            }
+        } else {
+            System.arraycopy(d.data().asDouble(), 0, out, 0, length);
+        }
+        return out;
+    }
+
+    private static float[] floats(int length) {
+        float[] f = FLOATS.get();
+        if (f.length < length) {
+            f = new float[length];
+            FLOATS.set(f);
+        }
+        return f;
     }
 
     /**
@@ -29,11 +63,11 @@ final class Arrays2 {
         if (type == DataType.DOUBLE) {
             ((DoublePointer) out.data().pointer()).put(values);
         } else if (type == DataType.FLOAT) {
-            float[] f = new float[values.length];
-            for (int i = 0; i < f.length; i++) {
+            float[] f = floats(values.length);
+            for (int i = 0; i < values.length; i++) {
                 f[i] = (float) values[i];
             }
-            ((FloatPointer) out.data().pointer()).put(f);
+            ((FloatPointer) out.data().pointer()).put(f, 0, values.length);
         } else {
             return Nd4j.create(values, shape, type);
         }

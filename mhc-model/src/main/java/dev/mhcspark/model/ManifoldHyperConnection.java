@@ -54,11 +54,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         int nc = n * c;
         rmsD = new double[tokens];
         IntStream.range(0, tokens).parallel().forEach(t -> {
-            double ss = 0;
-            for (int i = t * nc; i < (t + 1) * nc; i++) {
-                ss += values[i] * values[i];
-            }
-            rmsD[t] = Math.sqrt(ss / nc + eps);
+            rmsD[t] = Math.sqrt(dot(values, t * nc, values, t * nc, nc) / nc + eps);
         });
         raw = Arrays2.toDoubles(state.mmul(phi));
         alphas = Arrays2.toDoubles(alpha);

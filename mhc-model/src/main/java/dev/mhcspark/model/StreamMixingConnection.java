@@ -26,6 +26,12 @@ abstract class StreamMixingConnection implements Connection {
     private double[] dState;  // [N, n, C] gradient collected by backwardOut
     private double[] dPost;
     private double[] dRes;
+    // scratch reused from step to step (same shapes every step)
+    private double[] h;       // [N, C]
+    private double[] next;    // [N, n, C]
+    private double[] dNext;   // [N, n, C]
+    private double[] dy;      // [N, C]
+    private double[] dh;      // [N, C]
 
     StreamMixingConnection(int n, int c) {
         this.n = n;
@@ -47,18 +53,23 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public INDArray in(INDArray stateArr) {
         int tokens = (int) stateArr.size(0);
-        state = Arrays2.toDoubles(stateArr);
+        state = Arrays2.toDoubles(stateArr, state);
         Mixing m = mix(stateArr, state);
         pre = m.pre();
         post = m.post();
         res = m.res();
-        double[] h = new double[tokens * c];
+        double[] h = this.h = reuse(this.h, tokens * c);
         IntStream.range(0, tokens).parallel().forEach(t -> {
-            for (int i = 0; i < n; i++) {
+            int ho = t * c;
+            double w0 = pre[t * n];
+            for (int k = 0; k < c; k++) {
+                h[ho + k] = w0 * state[t * n * c + k];
+            }
+            for (int i = 1; i < n; i++) {
                 double w = pre[t * n + i];
                 int xo = (t * n + i) * c;
                 for (int k = 0; k < c; k++) {
-                    h[t * c + k] += w * state[xo + k];
+                    h[ho + k] += w * state[xo + k];
                 }
             }
         });
@@ -68,8 +79,8 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public INDArray out(INDArray yArr) {
         int tokens = (int) yArr.size(0);
-        y = Arrays2.toDoubles(yArr);
-        double[] next = new double[tokens * n * c];
+        y = Arrays2.toDoubles(yArr, y);
+        double[] next = this.next = reuse(this.next, tokens * n * c);
         IntStream.range(0, tokens).parallel().forEach(t -> {
             for (int i = 0; i < n; i++) {
                 int o = (t * n + i) * c;
@@ -92,30 +103,27 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public INDArray backwardOut(INDArray dNextArr) {
         int tokens = (int) dNextArr.size(0);
-        double[] d = Arrays2.toDoubles(dNextArr);
-        double[] dy = new double[tokens * c];
-        dState = new double[tokens * n * c];
-        dPost = new double[tokens * n];
-        dRes = new double[tokens * n * n];
+        double[] d = dNext = Arrays2.toDoubles(dNextArr, dNext);
+        double[] dy = this.dy = zeroed(this.dy, tokens * c);
+        double[] dState = this.dState = zeroed(this.dState, tokens * n * c);
+        double[] dPost = this.dPost = reuse(this.dPost, tokens * n);
+        double[] dRes = this.dRes = reuse(this.dRes, tokens * n * n);
         IntStream.range(0, tokens).parallel().forEach(t -> {
+            int yo = t * c;
             for (int i = 0; i < n; i++) {
                 int dOff = (t * n + i) * c;
                 double w = post[t * n + i];
-                double dp = 0;
+                dPost[t * n + i] = dot(d, dOff, y, yo, c);
                 for (int k = 0; k < c; k++) {
-                    dp += d[dOff + k] * y[t * c + k];
-                    dy[t * c + k] += w * d[dOff + k];       // H_post dX'
+                    dy[yo + k] += w * d[dOff + k];       // H_post dX'
                 }
-                dPost[t * n + i] = dp;
                 for (int j = 0; j < n; j++) {
                     int xo = (t * n + j) * c;
                     double r = res[(t * n + i) * n + j];
-                    double dr = 0;
+                    dRes[(t * n + i) * n + j] = dot(d, dOff, state, xo, c);
                     for (int k = 0; k < c; k++) {
-                        dr += d[dOff + k] * state[xo + k];
                         dState[xo + k] += r * d[dOff + k];  // H_res^T dX'
                     }
-                    dRes[(t * n + i) * n + j] = dr;
                 }
             }
         });
@@ -125,18 +133,18 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public INDArray backwardIn(INDArray dhArr) {
         int tokens = (int) dhArr.size(0);
-        double[] dh = Arrays2.toDoubles(dhArr);
+        double[] dh = this.dh = Arrays2.toDoubles(dhArr, this.dh);
+        double[] dState = this.dState;
         double[] dPre = new double[tokens * n];
         IntStream.range(0, tokens).parallel().forEach(t -> {
+            int ho = t * c;
             for (int i = 0; i < n; i++) {
                 int xo = (t * n + i) * c;
                 double w = pre[t * n + i];
-                double dp = 0;
+                dPre[t * n + i] = dot(dh, ho, state, xo, c);
                 for (int k = 0; k < c; k++) {
-                    dp += dh[t * c + k] * state[xo + k];
-                    dState[xo + k] += w * dh[t * c + k];    // H_pre^T dh
+                    dState[xo + k] += w * dh[ho + k];    // H_pre^T dh
                 }
-                dPre[t * n + i] = dp;
             }
         });
         INDArray through = mixingBackward(dPre, dPost, dRes);
@@ -146,6 +154,42 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public double[] residualMixing() {
         return res;
+    }
+
+    /**
+     * {@code sum a[ao + k] b[bo + k]} over {@code k < length}, in four interleaved partial sums: the JIT does not
+     * vectorise a floating-point reduction (it may not reorder the additions), so one accumulator would chain
+     * every add behind the previous one.
+     */
+    static double dot(double[] a, int ao, double[] b, int bo, int length) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (; k + 3 < length; k += 4) {
+            s0 += a[ao + k] * b[bo + k];
+            s1 += a[ao + k + 1] * b[bo + k + 1];
+            s2 += a[ao + k + 2] * b[bo + k + 2];
+            s3 += a[ao + k + 3] * b[bo + k + 3];
+        }
+        for (; k < length; k++) {
+            s0 += a[ao + k] * b[bo + k];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code old} if it has {@code length} elements (contents undefined), else a new array. */
+    static double[] reuse(double[] old, int length) {
+        return old != null && old.length == length ? old : new double[length];
+    }
+
+    static double[] zeroed(double[] old, int length) {
+        double[] a = reuse(old, length);
+        if (a == old) {
+            java.util.Arrays.fill(a, 0);
+        }
+        return a;
     }
 
     static double sigmoid(double x) {
