@@ -71,7 +71,7 @@ final class HyperConnection extends StreamMixingConnection {
     }
 
     @Override
-    protected INDArray mixingBackward(double[] dPre, double[] dPost, double[] dRes) {
+    protected INDArray mixingBackward(double[] dPre, double[] dPost, double[] dRes, double[] dState) {
         int tokens = dPre.length / n;
         int k = n + 2;
         double[] dA = new double[tanh.length];

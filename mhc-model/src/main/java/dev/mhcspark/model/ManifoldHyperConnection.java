@@ -24,6 +24,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     private final SinkhornProjection sinkhorn;
 
     private INDArray state;
+    private double[] values;   // the state as doubles, [N, n*C]
     private double[] rmsD;     // [N]
     private double[] raw;      // A = x phi, [N, K]
     private double[] logits;   // H~, [N, K]
@@ -49,6 +50,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     @Override
     protected Mixing mix(INDArray state, double[] values) {
         this.state = state;
+        this.values = values;
         int tokens = (int) state.size(0);
         int k = coefficients(n);
         int nc = n * c;
@@ -78,7 +80,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     }
 
     @Override
-    protected INDArray mixingBackward(double[] dPre, double[] dPost, double[] dRes) {
+    protected INDArray mixingBackward(double[] dPre, double[] dPost, double[] dRes, double[] dState) {
         int tokens = dPre.length / n;
         int k = coefficients(n);
         int nc = n * c;
@@ -86,7 +88,6 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         double[] dA = new double[logits.length];
         double[] dAlpha = new double[3];
         double[] dBias = new double[k];
-        double[] rmsScale = new double[tokens];  // dL/dr / (nC r): the RMS path back into x
         IntStream.range(0, tokens).parallel().forEach(t -> {
             int o = t * k;
             for (int j = 0; j < n; j++) {
@@ -103,7 +104,10 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
                 dA[o + q] = dLogits[o + q] * a / r;
                 dr -= dLogits[o + q] * a * raw[o + q] / (r * r);
             }
-            rmsScale[t] = dr / (nc * r);
+            double scale = dr / (nc * r);  // d r / d x = x / (nC r)
+            for (int i = t * nc; i < (t + 1) * nc; i++) {
+                dState[i] += scale * values[i];
+            }
         });
         for (int t = 0; t < tokens; t++) {  // reductions over tokens: sequential, in a fixed order
             for (int q = 0; q < k; q++) {
@@ -116,9 +120,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         grads.get(prefix + "bias").addi(Arrays2.fromDoubles(dBias, type, k));
         INDArray dAArr = Arrays2.fromDoubles(dA, type, tokens, k);
         grads.get(prefix + "phi").addi(Arrays2.matmul(state, dAArr, true, false));
-        // d r / d x = x / (nC r)
-        return Arrays2.matmul(dAArr, phi, false, true)
-                .addi(state.mulColumnVector(Arrays2.fromDoubles(rmsScale, type, tokens)));
+        return Arrays2.matmul(dAArr, phi, false, true);
     }
 
     private int group(int q) {

@@ -45,10 +45,11 @@ abstract class StreamMixingConnection implements Connection {
     protected abstract Mixing mix(INDArray state, double[] values);
 
     /**
-     * Given dL/d of each coefficient, accumulates the gradients of the connection's parameters and returns
-     * the part of dL/dX [N, n*C] that flows through the coefficients.
+     * Given dL/d of each coefficient, accumulates the gradients of the connection's parameters and the part of
+     * dL/dX [N, n*C] that flows through the coefficients: added into {@code dState} (row-major doubles) where a
+     * Java loop is cheapest, the rest returned (or null).
      */
-    protected abstract INDArray mixingBackward(double[] dPre, double[] dPost, double[] dRes);
+    protected abstract INDArray mixingBackward(double[] dPre, double[] dPost, double[] dRes, double[] dState);
 
     @Override
     public INDArray in(INDArray stateArr) {
@@ -147,8 +148,9 @@ abstract class StreamMixingConnection implements Connection {
                 }
             }
         });
-        INDArray through = mixingBackward(dPre, dPost, dRes);
-        return Arrays2.fromDoubles(dState, dhArr.dataType(), tokens, (long) n * c).addi(through);
+        INDArray through = mixingBackward(dPre, dPost, dRes, dState);
+        INDArray dX = Arrays2.fromDoubles(dState, dhArr.dataType(), tokens, (long) n * c);
+        return through == null ? dX : dX.addi(through);
     }
 
     @Override
