@@ -6,32 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code mhc score} through the command line: output document, options and the errors of bad input. */
 class ScoreCommandTest {
     @TempDir
     Path tmp;
-
-    /** Exit code, stdout, stderr. */
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void scoresBbhPredictionsPerTask() throws Exception {
@@ -42,7 +25,7 @@ class ScoreCommandTest {
                 "{\"task\": \"word_sorting\", \"target\": \"a b c\", \"prediction\": \"So the answer is a b c.\"}",
                 ""));
         Path perExample = tmp.resolve("per.jsonl");
-        Run r = run("score", "--suite", "bbh", "--predictions", file.toString(), "--per-example",
+        Cli r = Cli.run("score", "--suite", "bbh", "--predictions", file.toString(), "--per-example",
                 perExample.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -58,7 +41,7 @@ class ScoreCommandTest {
         assertEquals("{\"line\":2,\"task\":\"navigate\",\"target\":\"No\",\"answer\":\"Yes\",\"correct\":false}",
                 Files.readAllLines(perExample).get(1));
 
-        Run direct = run("score", "--suite", "bbh", "--mode", "direct", "--predictions", file.toString());
+        Cli direct = Cli.run("score", "--suite", "bbh", "--mode", "direct", "--predictions", file.toString());
         assertEquals(0.0, new ObjectMapper().readTree(direct.out()).get("micro").get("exact_match").asDouble());
     }
 
@@ -68,7 +51,7 @@ class ScoreCommandTest {
         Files.writeString(file, "{\"id\": \"a\", \"prediction\": [\"Lions\", \"Bears\"], \"answers\": [[\"Bears\", "
                 + "\"Lions\"]]}\n{\"id\": \"b\", \"prediction\": \"1,000 yards\", \"answers\": [{\"number\": \"1000\", "
                 + "\"date\": {\"day\": \"\", \"month\": \"\", \"year\": \"\"}, \"spans\": []}]}\n");
-        Run r = run("score", "--suite", "drop", "--predictions", file.toString());
+        Cli r = Cli.run("score", "--suite", "drop", "--predictions", file.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertFalse(j.has("mode"));
@@ -86,7 +69,7 @@ class ScoreCommandTest {
                 + "{\"task\": \"navigate\", \"target\": \"Yes\"\n"
                 + "{\"task\": \"navigation\", \"target\": \"Yes\", \"prediction\": \"Yes\"}\n");
         Path perExample = tmp.resolve("per.jsonl");
-        Run r = run("score", "--suite", "bbh", "--predictions", file.toString(), "--per-example",
+        Cli r = Cli.run("score", "--suite", "bbh", "--predictions", file.toString(), "--per-example",
                 perExample.toString());
         assertEquals(2, r.exit());
         assertEquals("", r.out());
@@ -96,7 +79,7 @@ class ScoreCommandTest {
                 + "boolean_expressions, causal_judgement, "), r.err());
         assertFalse(Files.exists(perExample));
 
-        Run skipped = run("score", "--suite", "bbh", "--predictions", file.toString(), "--skip-invalid",
+        Cli skipped = Cli.run("score", "--suite", "bbh", "--predictions", file.toString(), "--skip-invalid",
                 "--per-example", perExample.toString());
         assertEquals(0, skipped.exit(), skipped.err());
         JsonNode j = new ObjectMapper().readTree(skipped.out());
@@ -109,27 +92,27 @@ class ScoreCommandTest {
 
     @Test
     void badOptionsNameTheOption() {
-        Run r = run("score", "--suite", "squad", "--predictions", "x.jsonl");
+        Cli r = Cli.run("score", "--suite", "squad", "--predictions", "x.jsonl");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("Invalid value for option '--suite': suite: unknown value 'squad'; expected bbh or "
                 + "drop"), r.err());
-        r = run("score", "--suite", "bbh", "--mode", "fewshot", "--predictions", "x.jsonl");
+        r = Cli.run("score", "--suite", "bbh", "--mode", "fewshot", "--predictions", "x.jsonl");
         assertTrue(r.err().contains("mode: unknown value 'fewshot'; expected cot or direct"), r.err());
-        r = run("score", "--suite", "drop", "--mode", "cot", "--predictions", "x.jsonl");
+        r = Cli.run("score", "--suite", "drop", "--mode", "cot", "--predictions", "x.jsonl");
         assertEquals(2, r.exit());
         assertEquals("mhc score: --mode cot: only for --suite bbh (DROP has no modes)", r.err().strip());
-        r = run("score", "--suite", "drop", "--predictions", tmp.resolve("none.jsonl").toString());
+        r = Cli.run("score", "--suite", "drop", "--predictions", tmp.resolve("none.jsonl").toString());
         assertEquals(2, r.exit());
         assertEquals("mhc score: " + tmp.resolve("none.jsonl") + ": no such file; expected a JSONL file of predictions",
                 r.err().strip());
-        r = run("score", "--suite", "drop");
+        r = Cli.run("score", "--suite", "drop");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("Missing required option: '--predictions=FILE'"), r.err());
     }
 
     @Test
     void helpDescribesInputOutputAndTiming() {
-        Run r = run("score", "--help");
+        Cli r = Cli.run("score", "--help");
         assertEquals(0, r.exit());
         for (String s : new String[] {"--suite", "--predictions", "--mode", "--per-example", "--skip-invalid",
             "\"answers\"", "exact_match", "make-drop-style --count 100000"}) {

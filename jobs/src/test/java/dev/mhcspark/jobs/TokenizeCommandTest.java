@@ -6,17 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mhcspark.datasets.DatasetManifest;
 import dev.mhcspark.datasets.tokenizer.Tokenizer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code mhc tokenize} and {@code mhc tokenizer} through the command line, on the bundled corpus. */
 class TokenizeCommandTest {
@@ -26,19 +20,9 @@ class TokenizeCommandTest {
     Path tmp;
 
     private static String run(String... args) {
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int exit = cl.execute(args);
-            assertEquals(0, exit, "exit code; stderr: " + err);
-        } finally {
-            System.setOut(stdout);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        Cli cli = Cli.run(args);
+        assertEquals(0, cli.exit(), "exit code; stderr: " + cli.err());
+        return cli.out();
     }
 
     @Test
@@ -95,17 +79,15 @@ class TokenizeCommandTest {
 
     @Test
     void badFlagsNameTheFlag() {
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        assertEquals(2, cl.execute("tokenize", "--input", CORPUS, "--output", tmp.resolve("x").toString(),
-                "--doc-split", "sentence"));
-        assertTrue(err.toString().contains("--doc-split: expected one of file, line, blank-line, got 'sentence'"),
-                err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(2, cl.execute("tokenize", "--input", CORPUS, "--output", tmp.resolve("x").toString(),
-                "--tokenizer", "wordpiece"));
-        assertTrue(err.toString().contains("tokenizer wordpiece: expected byte, tiktoken:"), err.toString());
+        Cli badSplit = Cli.run("tokenize", "--input", CORPUS, "--output", tmp.resolve("x").toString(),
+                "--doc-split", "sentence");
+        assertEquals(2, badSplit.exit());
+        assertTrue(badSplit.err().contains("--doc-split: expected one of file, line, blank-line, got 'sentence'"),
+                badSplit.err());
+        Cli badTokenizer = Cli.run("tokenize", "--input", CORPUS, "--output", tmp.resolve("x").toString(),
+                "--tokenizer", "wordpiece");
+        assertEquals(2, badTokenizer.exit());
+        assertTrue(badTokenizer.err().contains("tokenizer wordpiece: expected byte, tiktoken:"), badTokenizer.err());
         assertFalse(Files.exists(tmp.resolve("x")));
     }
 
