@@ -14,20 +14,17 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
@@ -186,7 +183,7 @@ public final class TokenizeJob {
         List<DatasetManifest.Input> inputs = new ArrayList<>();
         for (InputFile f : corpus.inspected()) {
             inputs.add(new DatasetManifest.Input(f.index(), f.path(), f.bytes(), f.sha256(), f.format().name()
-                    .toLowerCase(java.util.Locale.ROOT), f.validUtf8() ? null : invalidAction));
+                    .toLowerCase(Locale.ROOT), f.validUtf8() ? null : invalidAction));
         }
         Map<String, Long> dropped = new TreeMap<>();
         dropped.put("empty", total.emptyDocuments);
@@ -206,9 +203,9 @@ public final class TokenizeJob {
                         tokenizerSha),
                 settings.seqLen(), settings.seqLen() + 1,
                 new DatasetManifest.Options(settings.valFraction(), read.docSplit().flag(),
-                        read.format().name().toLowerCase(java.util.Locale.ROOT), read.textField(),
-                        read.normalization().name().toLowerCase(java.util.Locale.ROOT), settings.dedup(),
-                        read.onInvalidUtf8().name().toLowerCase(java.util.Locale.ROOT), read.partitionBytes()),
+                        read.format().name().toLowerCase(Locale.ROOT), read.textField(),
+                        read.normalization().name().toLowerCase(Locale.ROOT), settings.dedup(),
+                        read.onInvalidUtf8().name().toLowerCase(Locale.ROOT), read.partitionBytes()),
                 splits, dropped, inputs, DatasetManifest.SCHEMA, sparkConf);
     }
 
