@@ -1,5 +1,8 @@
 package dev.mhcspark.jobs;
 
+import static org.apache.spark.sql.functions.col;
+
+import dev.mhcspark.datasets.DatasetManifest;
 import dev.mhcspark.datasets.SyntheticCorpus;
 import dev.mhcspark.datasets.TokenWindows;
 import dev.mhcspark.datasets.tokenizer.ByteTokenizer;
@@ -11,22 +14,31 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mhc train}: trains a residual, HC or mHC Transformer and writes a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a residual, HC or mHC decoder-only Transformer on a text corpus (byte-level tokens) "
-                + "or synthetic data, in this process.",
+                + "or synthetic data in this process (--master none), or on a tokenized dataset (mhc tokenize) "
+                + "with DL4J parameter averaging on Spark (--master local[N] | spark://... | yarn).",
                 "Writes to the run directory: train.json (settings), metrics.jsonl (loss, validation loss, "
-                        + "stability probes), model/ (model.zip + config.json) and summary.json."})
+                        + "stability probes), model/ (model.zip + config.json) and summary.json; Spark runs add "
+                        + "metrics/ (Parquet: run_id, step, worker, metric, layer, value)."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--data", paramLabel = "FILE",
-            description = "UTF-8 text file to train on, one byte per token (default: the bundled "
-                    + "data/corpora/tinyshakespeare.txt).")
-    Path data;
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "--master none: UTF-8 text file to train on, one byte per token (default: the bundled "
+                    + "data/corpora/tinyshakespeare.txt). Spark master: a tokenized dataset directory "
+                    + "(manifest.json, train/, val/; local or hdfs://).")
+    String data;
 
     @Option(names = "--synthetic", description = "Train on a synthetic Markov-chain token stream instead "
             + "(vocabulary 64, entropy ${sys:mhc.synthetic.entropy} nats/token).")
@@ -36,9 +48,29 @@ final class TrainCommand implements Callable<Integer> {
             + "runs/<connection>-<yyyyMMdd-HHmmss>). Must not hold files yet.")
     Path run;
 
-    @Option(names = "--master", defaultValue = "none", description = "Where to train. Only 'none' (this JVM) "
-            + "for now. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--master", defaultValue = "none", description = "Where to train: none (this JVM, text "
+            + "file or --synthetic) or a Spark master (local[N], spark://..., yarn, k8s://...; needs a tokenized "
+            + "--data). Default: ${DEFAULT-VALUE}.")
     String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting (repeatable; Spark "
+            + "masters only).")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    @Option(names = "--epochs", description = "Spark: passes over train/ (default 1). Not with --steps.")
+    Integer epochs;
+
+    @Option(names = "--workers", description = "Spark: workers (partitions training at once). Default: Spark's "
+            + "default parallelism.")
+    Integer workers;
+
+    @Option(names = "--averaging-frequency", defaultValue = "4", description = "Spark: minibatches each worker "
+            + "fits between parameter averagings. Default: ${DEFAULT-VALUE}.")
+    int averagingFrequency;
+
+    @Option(names = "--metrics-every", defaultValue = "1", description = "Spark: worker steps between metric "
+            + "records (loss, lr) sent to the driver. Default: ${DEFAULT-VALUE}.")
+    int metricsEvery;
 
     @Option(names = "--connection", defaultValue = "mhc", converter = ConnectionConverter.class,
             description = "residual | hc | mhc. Default: ${DEFAULT-VALUE}.")
@@ -58,9 +90,9 @@ final class TrainCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int blocks;
 
-    @Option(names = "--seq-len", defaultValue = "128", description = "Tokens per training sequence T. "
-            + "Default: ${DEFAULT-VALUE}.")
-    int seqLen;
+    @Option(names = "--seq-len", description = "Tokens per training sequence T. Default: 128; with a "
+            + "tokenized dataset its seq_len (a smaller T uses the first T + 1 tokens of each sequence).")
+    Integer seqLen;
 
     @Option(names = "--ffn-multiplier", defaultValue = "4", description = "FFN width / d_model. "
             + "Default: ${DEFAULT-VALUE}.")
@@ -88,8 +120,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "Sequences per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--steps", defaultValue = "300", description = "Training steps. Default: ${DEFAULT-VALUE}.")
-    int steps;
+    @Option(names = "--steps", description = "Training steps. Default: 300. Spark: rounded up to whole "
+            + "epochs (a step there is one minibatch on every worker; the driver counts averaging rounds x "
+            + "--averaging-frequency).")
+    Integer steps;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (AdamW 0.9/0.95, warmup then "
             + "cosine decay to lr/10). Default: ${DEFAULT-VALUE}.")
@@ -121,8 +155,8 @@ final class TrainCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int evalEvery;
 
-    @Option(names = "--eval-batches", defaultValue = "8", description = "Batches per validation pass. "
-            + "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--eval-batches", defaultValue = "8", description = "Batches per validation pass (Spark: "
+            + "the first batches of val/, once per epoch). Default: ${DEFAULT-VALUE}.")
     int evalBatches;
 
     @Option(names = "--probe-every", defaultValue = "50", description = "Steps between stability probes (Amax "
@@ -143,8 +177,11 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!"none".equals(master)) {
-            throw new IllegalArgumentException("--master " + master + ": only 'none' (train in this process) is "
-                    + "available in this version; distributed Spark training is not built yet");
+            return trainOnSpark();
+        }
+        if (epochs != null || workers != null || !conf.isEmpty()) {
+            throw new IllegalArgumentException("--epochs, --workers and --conf need a Spark --master (and a tokenized "
+                    + "--data); --master none trains for --steps in this process");
         }
         if (synthetic && data != null) {
             throw new IllegalArgumentException("--data and --synthetic: give one or the other");
@@ -154,7 +191,32 @@ final class TrainCommand implements Callable<Integer> {
         }
         // settings are validated before any data is read
         int vocab = synthetic ? SYNTHETIC_VOCAB : ByteTokenizer.VOCAB_SIZE;
-        Path file = synthetic ? null : data != null ? data : Launcher.home().resolve("data/corpora/tinyshakespeare.txt");
+        Path file = synthetic ? null : data != null ? Path.of(data)
+                : Launcher.home().resolve("data/corpora/tinyshakespeare.txt");
+        int seqLen = this.seqLen != null ? this.seqLen : 128;
+        int steps = this.steps != null ? this.steps : 300;
+        if (data != null && Files.isRegularFile(file.resolve(DatasetManifest.FILE_NAME))) {
+            throw new IllegalArgumentException("--data " + data + " is a tokenized dataset: train on it with a Spark "
+                    + "--master (e.g. --master local[*]); --master none trains on a text file");
+        }
+        ModelConfig model = model(vocab, seqLen);
+        OptimizerSettings optimizer = new OptimizerSettings(lr, warmup, steps, 0.9, 0.95, weightDecay, gradClip);
+        TrainSettings settings = new TrainSettings(model, optimizer,
+                synthetic ? "synthetic" : file.toAbsolutePath().toString(), batch, seed, dtype, logEvery, evalEvery,
+                evalBatches, probeEvery, valFraction);
+        int[] tokens = synthetic ? SyntheticCorpus.markov(SYNTHETIC_TOKENS, SYNTHETIC_VOCAB, seed)
+                : ByteTokenizer.INSTANCE.encode(read(file));
+        TokenWindows windows = new TokenWindows(tokens, seqLen, valFraction);
+        new SingleProcessTrainer(settings, windows, RunDirectory.create(runDir()), System.out).train();
+        return 0;
+    }
+
+    private Path runDir() {
+        return run != null ? run : Path.of("runs", connection.id() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+
+    private ModelConfig model(int vocab, int seqLen) {
         ModelConfig.Builder builder = ModelConfig.builder(connection).vocabSize(vocab).dModel(dModel).heads(heads)
                 .blocks(blocks).contextLength(seqLen).ffnMultiplier(ffnMultiplier)
                 .sinkhornIterations(sinkhornIterations).resBiasDiagonal(resBias).gateInit(gateInit)
@@ -165,18 +227,107 @@ final class TrainCommand implements Callable<Integer> {
         if (streamInitStd != null) {
             builder.streamInitStd(streamInitStd);
         }
-        ModelConfig model = builder.build();
-        OptimizerSettings optimizer = new OptimizerSettings(lr, warmup, steps, 0.9, 0.95, weightDecay, gradClip);
-        TrainSettings settings = new TrainSettings(model, optimizer,
-                synthetic ? "synthetic" : file.toAbsolutePath().toString(), batch, seed, dtype, logEvery, evalEvery,
-                evalBatches, probeEvery, valFraction);
-        int[] tokens = synthetic ? SyntheticCorpus.markov(SYNTHETIC_TOKENS, SYNTHETIC_VOCAB, seed)
-                : ByteTokenizer.INSTANCE.encode(read(file));
-        TokenWindows windows = new TokenWindows(tokens, seqLen, valFraction);
-        Path dir = run != null ? run : Path.of("runs", connection.id() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        new SingleProcessTrainer(settings, windows, RunDirectory.create(dir), System.out).train();
+        return builder.build();
+    }
+
+    /**
+     * DL4J parameter averaging on Spark over a tokenized dataset. Everything that can be checked (manifest,
+     * tokenizer, sequence length, batch and step counts, settings) is checked before any training starts.
+     */
+    private int trainOnSpark() {
+        if (synthetic) {
+            throw new IllegalArgumentException("--synthetic trains in this process only (--master none)");
+        }
+        if (data == null) {
+            throw new IllegalArgumentException("--master " + master + ": only 'none' trains on a text file or "
+                    + "--synthetic; Spark training needs --data <tokenized dataset directory> (see 'mhc tokenize')");
+        }
+        if (!"float".equals(dtype) && !"double".equals(dtype)) {
+            throw new IllegalArgumentException("--dtype: expected float or double, got " + dtype);
+        }
+        if (epochs != null && steps != null) {
+            throw new IllegalArgumentException("--epochs and --steps: give one or the other");
+        }
+        try (SparkSession session = SparkSessions.create("mhc train", master, conf)) {
+            Configuration hadoop = session.sparkContext().hadoopConfiguration();
+            DatasetManifest manifest = DatasetManifest.read(data, hadoop);
+            manifest.loadTokenizer(data, hadoop);
+            int t = seqLen != null ? seqLen : manifest.seqLen();
+            if (t > manifest.seqLen()) {
+                throw new IllegalArgumentException("--seq-len " + t + " is larger than the dataset's sequences: "
+                        + data + " was tokenized with seq_len " + manifest.seqLen() + " (manifest.json); use "
+                        + "--seq-len <= " + manifest.seqLen() + " or re-run 'mhc tokenize' with a larger --seq-len");
+            }
+            if (t < 1) {
+                throw new IllegalArgumentException("--seq-len: must be >= 1, got " + t);
+            }
+            long trainSequences = manifest.split("train").sequences();
+            if (trainSequences == 0) {
+                throw new IllegalArgumentException(data + ": train/ holds no sequences (manifest.json); nothing to "
+                        + "train on");
+            }
+            if (batch < 1) {
+                throw new IllegalArgumentException("batch: must be >= 1, got " + batch);
+            }
+            long batches = trainSequences / batch;
+            if (batches == 0) {
+                throw new IllegalArgumentException("--batch " + batch + ": train/ of " + data + " holds only "
+                        + trainSequences + " sequences, less than one batch");
+            }
+            if (manifest.split("val").sequences() == 0) {
+                throw new IllegalArgumentException(data + ": val/ holds no sequences; re-run 'mhc tokenize' with a "
+                        + "larger --val-fraction");
+            }
+            int w = workers != null ? workers : session.sparkContext().defaultParallelism();
+            if (w < 1 || averagingFrequency < 1 || metricsEvery < 1) {
+                throw new IllegalArgumentException("--workers, --averaging-frequency and --metrics-every: must be "
+                        + ">= 1, got " + w + ", " + averagingFrequency + ", " + metricsEvery);
+            }
+            long rounds = SparkTrainSettings.roundsPerEpoch(batches, w, averagingFrequency);
+            if (rounds == 0) {
+                throw new IllegalArgumentException("train/ of " + data + " holds " + batches + " batches of " + batch
+                        + ", fewer than one averaging round (--workers " + w + " x --averaging-frequency "
+                        + averagingFrequency + "); lower --batch, --workers or --averaging-frequency");
+            }
+            int stepsPerEpoch = Math.toIntExact(rounds * averagingFrequency);
+            int e = steps != null ? Math.max(1, (steps + stepsPerEpoch - 1) / stepsPerEpoch)
+                    : epochs != null ? epochs : 1;
+            if (e < 1) {
+                throw new IllegalArgumentException("--epochs: must be >= 1, got " + e);
+            }
+            int totalSteps = e * stepsPerEpoch;
+            if (warmup >= totalSteps) {
+                throw new IllegalArgumentException("--warmup " + warmup + ": must be below the run's " + totalSteps
+                        + " steps (" + e + " epoch(s) x " + stepsPerEpoch / averagingFrequency + " averaging rounds x "
+                        + averagingFrequency + "); lower --warmup or train more epochs");
+            }
+            ModelConfig model = model(manifest.tokenizer().vocabSize(), t);
+            OptimizerSettings optimizer = new OptimizerSettings(lr, warmup, totalSteps, 0.9, 0.95, weightDecay,
+                    gradClip);
+            SparkTrainSettings settings = new SparkTrainSettings(model, optimizer, data, sha256(manifest.toJson()),
+                    session.sparkContext().master(), Map.copyOf(conf), batch, seed, dtype, e, w, averagingFrequency,
+                    metricsEvery, evalBatches, rounds * w * averagingFrequency, stepsPerEpoch);
+            List<Row> validation = session.read().parquet(data + "/val")
+                    .where(col("seq_index").lt((long) evalBatches * batch))
+                    .select("seq_index", "tokens").orderBy("seq_index").collectAsList();
+            long used = rounds * w * averagingFrequency;
+            if (used < batches) {
+                System.out.printf("train: %,d of %,d full batches per epoch (whole averaging rounds of %d workers x "
+                        + "%d; DL4J would drop the rest anyway)%n", used, batches, w, averagingFrequency);
+            }
+            RunDirectory dir = RunDirectory.create(runDir());
+            new SparkTrainer(session, settings, data + "/train", validation, dir, System.out).train();
+        }
         return 0;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     private static byte[] read(Path file) {
