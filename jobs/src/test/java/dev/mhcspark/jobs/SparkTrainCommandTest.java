@@ -110,6 +110,13 @@ class SparkTrainCommandTest {
         assertError("--seq-len 128 is larger than the dataset's sequences", "--data", dataset.toString(),
                 "--seq-len", "128");
         assertError("--master none trains on a text file", "--data", dataset.toString(), "--master", "none");
+        // a manifest whose train split holds no sequences
+        Path emptyTrain = Files.createDirectories(tmp.resolve("empty-train"));
+        var manifest = (com.fasterxml.jackson.databind.node.ObjectNode) RunDirectory.JSON.readTree(
+                dataset.resolve(DatasetManifest.FILE_NAME).toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("splits").get("train")).put("sequences", 0);
+        RunDirectory.JSON.writeValue(emptyTrain.resolve(DatasetManifest.FILE_NAME).toFile(), manifest);
+        assertError("train/ holds no sequences", "--data", emptyTrain.toString());
         assertFalse(Files.exists(tmp.resolve("never")), "no run directory for a refused run");
     }
 
