@@ -48,6 +48,8 @@ import scala.Tuple2;
  * worker fits K minibatches, and the driver averages parameters (and Adam state) after every round.
  */
 final class SparkTrainer {
+    private static final long PROGRESS_MILLIS = 10_000;
+
     private final SparkSession spark;
     private final SparkTrainSettings settings;
     private final String trainPath;
@@ -120,7 +122,13 @@ final class SparkTrainer {
             JavaRDD<DataSet> data = batches(spark.read().parquet(trainPath), batches, settings.batch(), seqLen,
                     settings.workers(), settings.dataType());
             long t0 = System.nanoTime();
-            sparkNet.fit(data);
+            long firstStep = net.getLayerWiseConfigurations().getIterationCount();
+            long lastStep = firstStep + SparkTrainSettings.roundsPerEpoch(batches, settings.workers(),
+                    settings.averagingFrequency()) * settings.averagingFrequency();
+            try (RoundProgress progress = new RoundProgress(sink, firstStep, lastStep,
+                    (long) settings.workers() * settings.batch() * seqLen, out, PROGRESS_MILLIS)) {
+                sparkNet.fit(data);
+            }
             trainNanos += System.nanoTime() - t0;
             List<MetricRecord> workerRows = new ArrayList<>(sink.value());
             sink.reset();
