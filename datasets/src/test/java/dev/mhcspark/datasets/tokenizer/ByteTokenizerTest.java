@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.mhcspark.datasets.TokenWindows;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -43,26 +42,5 @@ class ByteTokenizerTest {
     @Test
     void staysASingletonThroughSerialisation() {
         assertSame(ByteTokenizer.INSTANCE, Serialisation.roundTrip(bytes));
-    }
-
-    // Came with the old ByteTokenizerTest; it belongs in a TokenWindowsTest next to TokenWindows.
-    @Test
-    void windowsSplitDeterministicallyAndNeverStraddle() {
-        int[] tokens = new int[1000];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = i;
-        }
-        TokenWindows w = new TokenWindows(tokens, 16, 0.1);
-        assertEquals(900, w.trainTokens());
-        for (int[] win : w.trainBatch(64, new SplittableRandom(3))) {
-            assertEquals(17, win.length);
-            assertEquals(win[0] + 16, win[16]);
-            assertEquals(true, win[16] < 900);
-        }
-        assertArrayEquals(w.validationBatch(1, 3, 4), w.validationBatch(1, 3, 4));
-        for (int[] win : w.validationBatch(2, 3, 4)) {
-            assertEquals(true, win[0] >= 900 && win[16] < 1000);
-        }
-        assertThrows(IllegalArgumentException.class, () -> new TokenWindows(new int[20], 16, 0.1));
     }
 }
