@@ -53,8 +53,8 @@ final class SingleProcessTrainer {
         SplittableRandom random = new SplittableRandom(settings.seed());
         double initialLoss = Double.NaN;
         double lastLoss = Double.NaN;
-        double valLoss = validationLoss(net);
-        StabilityProbe.Report probe = probe(net, layer);
+        double valLoss = Validation.meanLoss(net, validation());
+        StabilityProbe.Report probe = Validation.probe(net, layer, validation());
         Extremes extremes = new Extremes();
         extremes.add(probe);
         run.appendMetrics(probeRecord(0, probe, valLoss));
@@ -77,12 +77,12 @@ final class SingleProcessTrainer {
             rec.put("lr", net.getLearningRate(0));
             rec.put("tokens_per_second", tokPerSec);
             if (step % settings.evalEvery() == 0 || step == steps) {
-                valLoss = validationLoss(net);
+                valLoss = Validation.meanLoss(net, validation());
                 rec.put("val_loss", valLoss);
             }
             run.appendMetrics(rec);
             if (step % settings.probeEvery() == 0 || step == steps) {
-                probe = probe(net, layer);
+                probe = Validation.probe(net, layer, validation());
                 extremes.add(probe);
                 run.appendMetrics(probeRecord(step, probe, null));
             }
@@ -146,24 +146,6 @@ final class SingleProcessTrainer {
             }
         }
         return validation;
-    }
-
-    private double validationLoss(MultiLayerNetwork net) {
-        double sum = 0;
-        for (DataSet ds : validation()) {
-            sum += MhcNetworks.meanLoss(net, ds.getFeatures(), ds.getLabels());
-        }
-        return sum / validation().size();
-    }
-
-    private StabilityProbe.Report probe(MultiLayerNetwork net, TransformerLayerImpl layer) {
-        layer.recordStateRms(true);
-        try {
-            net.output(validation().get(0).getFeatures());  // the first validation batch
-            return StabilityProbe.measure(layer.model());
-        } finally {
-            layer.recordStateRms(false);
-        }
     }
 
     private static Map<String, Object> probeRecord(int step, StabilityProbe.Report r, Double valLoss) {

@@ -103,8 +103,8 @@ final class SparkTrainer {
                 settings.epochs());
         run.writeJson("train.json", settings);
 
-        double valLoss = validationLoss(net);
-        StabilityProbe.Report probe = probe(net, layer);
+        double valLoss = Validation.meanLoss(net, validation());
+        StabilityProbe.Report probe = Validation.probe(net, layer, validation());
         List<MetricRecord> driverRows = new ArrayList<>();
         addDriverRows(driverRows, 0, valLoss, probe);
         writeMetrics(driverRows);
@@ -149,8 +149,8 @@ final class SparkTrainer {
             // the last averaging round: every worker's records of the last K steps
             lastLoss = mean(losses, maxStep - settings.averagingFrequency() + 1, maxStep);
             int step = net.getLayerWiseConfigurations().getIterationCount();
-            valLoss = validationLoss(net);
-            probe = probe(net, layer);
+            valLoss = Validation.meanLoss(net, validation());
+            probe = Validation.probe(net, layer, validation());
             maxForward = Math.max(maxForward, probe.maxCompositeForwardGain());
             maxBackward = Math.max(maxBackward, probe.maxCompositeBackwardGain());
             minColumnSum = Math.min(minColumnSum, probe.minCompositeColumnSum());
@@ -327,24 +327,6 @@ final class SparkTrainer {
             }
         }
         return validation;
-    }
-
-    private double validationLoss(MultiLayerNetwork net) {
-        double sum = 0;
-        for (DataSet ds : validation()) {
-            sum += MhcNetworks.meanLoss(net, ds.getFeatures(), ds.getLabels());
-        }
-        return sum / validation().size();
-    }
-
-    private StabilityProbe.Report probe(MultiLayerNetwork net, TransformerLayerImpl layer) {
-        layer.recordStateRms(true);
-        try {
-            net.output(validation().get(0).getFeatures());  // the first validation batch
-            return StabilityProbe.measure(layer.model());
-        } finally {
-            layer.recordStateRms(false);
-        }
     }
 
     private static void addDriverRows(List<MetricRecord> rows, long step, double valLoss, StabilityProbe.Report r) {
