@@ -69,9 +69,7 @@ abstract class StreamMixingConnection implements Connection {
             for (int i = 1; i < n; i++) {
                 double w = pre[t * n + i];
                 int xo = (t * n + i) * c;
-                for (int k = 0; k < c; k++) {
-                    h[ho + k] += w * state[xo + k];
-                }
+                axpy(w, state, xo, h, ho, c);
             }
         });
         return Arrays2.fromDoubles(h, stateArr.dataType(), tokens, c);
@@ -115,16 +113,12 @@ abstract class StreamMixingConnection implements Connection {
                 int dOff = (t * n + i) * c;
                 double w = post[t * n + i];
                 dPost[t * n + i] = dot(d, dOff, y, yo, c);
-                for (int k = 0; k < c; k++) {
-                    dy[yo + k] += w * d[dOff + k];       // H_post dX'
-                }
+                axpy(w, d, dOff, dy, yo, c);                  // H_post dX'
                 for (int j = 0; j < n; j++) {
                     int xo = (t * n + j) * c;
                     double r = res[(t * n + i) * n + j];
                     dRes[(t * n + i) * n + j] = dot(d, dOff, state, xo, c);
-                    for (int k = 0; k < c; k++) {
-                        dState[xo + k] += r * d[dOff + k];  // H_res^T dX'
-                    }
+                    axpy(r, d, dOff, dState, xo, c);          // H_res^T dX'
                 }
             }
         });
@@ -143,9 +137,7 @@ abstract class StreamMixingConnection implements Connection {
                 int xo = (t * n + i) * c;
                 double w = pre[t * n + i];
                 dPre[t * n + i] = dot(dh, ho, state, xo, c);
-                for (int k = 0; k < c; k++) {
-                    dState[xo + k] += w * dh[ho + k];    // H_pre^T dh
-                }
+                axpy(w, dh, ho, dState, xo, c);               // H_pre^T dh
             }
         });
         INDArray through = mixingBackward(dPre, dPost, dRes, dState);
@@ -179,6 +171,13 @@ abstract class StreamMixingConnection implements Connection {
             s0 += a[ao + k] * b[bo + k];
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code y[yo + k] += a x[xo + k]} for {@code k < length} (a loop the JIT vectorises). */
+    static void axpy(double a, double[] x, int xo, double[] y, int yo, int length) {
+        for (int k = 0; k < length; k++) {
+            y[yo + k] += a * x[xo + k];
+        }
     }
 
     /** {@code old} if it has {@code length} elements (contents undefined), else a new array. */
