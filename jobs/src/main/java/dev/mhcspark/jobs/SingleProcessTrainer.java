@@ -3,11 +3,8 @@ package dev.mhcspark.jobs;
 import dev.mhcspark.datasets.TokenWindows;
 import dev.mhcspark.model.StabilityProbe;
 import dev.mhcspark.model.dl4j.MhcNetworks;
-import dev.mhcspark.model.dl4j.ModelStore;
 import dev.mhcspark.model.dl4j.TransformerLayerImpl;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,16 +45,15 @@ final class SingleProcessTrainer {
         out.printf("training %s: %,d parameters, %d blocks, d_model %d, n %d; %,d train / %,d validation tokens%n",
                 settings.model().connection(), net.numParams(), settings.model().blocks(), settings.model().dModel(),
                 settings.model().streams(), windows.trainTokens(), windows.validationTokens());
-        run.writeJson("train.json", settings);
+        run.writeJson(RunDirectory.CONFIG, settings);
 
         SplittableRandom random = new SplittableRandom(settings.seed());
         double initialLoss = Double.NaN;
         double lastLoss = Double.NaN;
         double valLoss = Validation.meanLoss(net, validation());
         StabilityProbe.Report probe = Validation.probe(net, layer, validation());
-        Extremes extremes = new Extremes();
-        extremes.add(probe);
-        run.appendMetrics(probeRecord(0, probe, valLoss));
+        GainExtremes extremes = GainExtremes.NONE.with(probe);
+        List<MetricRecord> pending = new ArrayList<>(MetricRecord.validation(0, valLoss, probe));
         long trainNanos = 0;
         for (int step = 1; step <= steps; step++) {
             long t0 = System.nanoTime();
@@ -68,32 +64,30 @@ final class SingleProcessTrainer {
                 initialLoss = lastLoss;
             }
             if (!Double.isFinite(lastLoss)) {
+                run.metrics().append(pending);
                 throw new IllegalStateException("training diverged at step " + step + ": loss " + lastLoss);
             }
-            double tokPerSec = tokensPerStep * (double) step / (trainNanos / 1e9);
-            Map<String, Object> rec = new LinkedHashMap<>();
-            rec.put("step", step);
-            rec.put("loss", lastLoss);
-            rec.put("lr", net.getLearningRate(0));
-            rec.put("tokens_per_second", tokPerSec);
+            boolean probeStep = step % settings.probeEvery() == 0 || step == steps;
+            List<MetricRecord> rows = WorkerMetricsListener.records(net, step, 0, probeStep);
+            extremes = extremes.withWorkerRows(rows);
+            pending.addAll(rows);
             if (step % settings.evalEvery() == 0 || step == steps) {
                 valLoss = Validation.meanLoss(net, validation());
-                rec.put("val_loss", valLoss);
-            }
-            run.appendMetrics(rec);
-            if (step % settings.probeEvery() == 0 || step == steps) {
                 probe = Validation.probe(net, layer, validation());
-                extremes.add(probe);
-                run.appendMetrics(probeRecord(step, probe, null));
+                extremes = extremes.with(probe);
+                pending.addAll(MetricRecord.validation(step, valLoss, probe));
+                run.metrics().append(pending);
+                pending.clear();
             }
             if (step % settings.logEvery() == 0 || step == steps) {
+                double tokPerSec = tokensPerStep * (double) step / (trainNanos / 1e9);
                 double eta = (steps - step) * (System.nanoTime() - started) / 1e9 / step;
                 out.printf("step %5d/%d  loss %.4f  val %.4f  lr %.2e  %,.0f tok/s  gain fwd %.3f bwd %.3f  ETA %s%n",
                         step, steps, lastLoss, valLoss, net.getLearningRate(0), tokPerSec,
-                        probe.maxCompositeForwardGain(), probe.maxCompositeBackwardGain(), clock(eta));
+                        extremes.forward(), extremes.backward(), Clock.format(eta));
             }
         }
-        ModelStore.save(net, run.modelDir());
+        run.saveModel(net);
         double wall = (System.nanoTime() - started) / 1e9;
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("connection", settings.model().connection().id());
@@ -103,23 +97,18 @@ final class SingleProcessTrainer {
         summary.put("initial_loss", initialLoss);
         summary.put("final_loss", lastLoss);
         summary.put("final_val_loss", valLoss);
-        summary.put("max_composite_gain_forward", extremes.forward);
-        summary.put("max_composite_gain_backward", extremes.backward);
-        summary.put("min_composite_column_sum", extremes.minColumnSum);
-        summary.put("max_sinkhorn_residual", extremes.sinkhornResidual);
+        summary.put("max_composite_gain_forward", extremes.forward());
+        summary.put("max_composite_gain_backward", extremes.backward());
+        summary.put("min_composite_column_sum", extremes.minColumnSum());
+        summary.put("max_sinkhorn_residual", extremes.sinkhornResidual());
         summary.put("tokens_per_second", (long) steps * tokensPerStep / (trainNanos / 1e9));
         summary.put("diverged", false);
         summary.put("wall_seconds", wall);
-        run.writeJson("summary.json", summary);
-        try {
-            run.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        run.writeJson(RunDirectory.SUMMARY, summary);
         out.printf("done: %s, %d steps, loss %.4f -> %.4f, val %.4f, max composite gain %.3f, %,.0f tok/s, %s; "
                         + "model in %s%n", settings.model().connection(), steps, initialLoss, lastLoss, valLoss,
-                Math.max(extremes.forward, extremes.backward), summary.get("tokens_per_second"), clock(wall),
-                run.modelDir());
+                Math.max(extremes.forward(), extremes.backward()), summary.get("tokens_per_second"),
+                Clock.format(wall), run.modelLocation());
         return summary;
     }
 
@@ -146,40 +135,5 @@ final class SingleProcessTrainer {
             }
         }
         return validation;
-    }
-
-    private static Map<String, Object> probeRecord(int step, StabilityProbe.Report r, Double valLoss) {
-        Map<String, Object> rec = new LinkedHashMap<>();
-        rec.put("step", step);
-        if (valLoss != null) {
-            rec.put("val_loss", valLoss);
-        }
-        rec.put("max_composite_gain_forward", r.maxCompositeForwardGain());
-        rec.put("max_composite_gain_backward", r.maxCompositeBackwardGain());
-        rec.put("min_composite_column_sum", r.minCompositeColumnSum());
-        rec.put("max_sinkhorn_residual", r.maxSinkhornResidual());
-        rec.put("sublayers", r.sublayers());
-        return rec;
-    }
-
-    private static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                : String.format("%d:%02d", s / 60, s % 60);
-    }
-
-    /** Worst values over every probe of the run. */
-    private static final class Extremes {
-        double forward;
-        double backward;
-        double minColumnSum = Double.POSITIVE_INFINITY;
-        double sinkhornResidual;
-
-        void add(StabilityProbe.Report r) {
-            forward = Math.max(forward, r.maxCompositeForwardGain());
-            backward = Math.max(backward, r.maxCompositeBackwardGain());
-            minColumnSum = Math.min(minColumnSum, r.minCompositeColumnSum());
-            sinkhornResidual = Math.max(sinkhornResidual, r.maxSinkhornResidual());
-        }
     }
 }

@@ -44,9 +44,9 @@ final class TrainCommand implements Callable<Integer> {
             + "(vocabulary 64, entropy ${sys:mhc.synthetic.entropy} nats/token).")
     boolean synthetic;
 
-    @Option(names = "--run", paramLabel = "DIR", description = "Run directory to create (default: "
-            + "runs/<connection>-<yyyyMMdd-HHmmss>). Must not hold files yet.")
-    Path run;
+    @Option(names = "--run", paramLabel = "DIR", description = "Run directory to create, local or hdfs:// "
+            + "(default: runs/<connection>-<yyyyMMdd-HHmmss>). Must not hold files yet, unless --resume.")
+    String run;
 
     @Option(names = "--master", defaultValue = "none", description = "Where to train: none (this JVM, text "
             + "file or --synthetic) or a Spark master (local[N], spark://..., yarn, k8s://...; needs a tokenized "
@@ -71,6 +71,29 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics-every", defaultValue = "1", description = "Spark: worker steps between metric "
             + "records (loss, lr) sent to the driver. Default: ${DEFAULT-VALUE}.")
     int metricsEvery;
+
+    @Option(names = "--checkpoint-every", defaultValue = "100", description = "Spark: steps between checkpoints "
+            + "(model, updater state and trainer state in checkpoints/step-N/; the newest two are kept). "
+            + "Default: ${DEFAULT-VALUE}.")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "Spark: continue the interrupted run in --run from its newest "
+            + "checkpoint; every setting that changes the computation must be the same as when it started.")
+    boolean resume;
+
+    @Option(names = "--on-divergence", defaultValue = "stop", description = "Spark: on a non-finite loss, a loss "
+            + "spike or a composite gain above --max-gain: stop (restore the last good parameters, checkpoint, "
+            + "summarise and end), skip (restore them and go on with the next round's data) or continue. "
+            + "Default: ${DEFAULT-VALUE}.")
+    String onDivergence;
+
+    @Option(names = "--spike-factor", defaultValue = "4.0", description = "Spark: a step whose loss exceeds this "
+            + "multiple of the moving average of the loss is a divergence event. Default: ${DEFAULT-VALUE}.")
+    double spikeFactor;
+
+    @Option(names = "--max-gain", defaultValue = "1e4", description = "Spark: a forward or backward composite "
+            + "Amax gain above this is a divergence event. Default: ${DEFAULT-VALUE}.")
+    double maxGain;
 
     @Option(names = "--connection", defaultValue = "mhc", converter = ConnectionConverter.class,
             description = "residual | hc | mhc. Default: ${DEFAULT-VALUE}.")
@@ -120,9 +143,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "Sequences per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--steps", description = "Training steps. Default: 300. Spark: rounded up to whole "
-            + "epochs (a step there is one minibatch on every worker; the driver counts averaging rounds x "
-            + "--averaging-frequency).")
+    @Option(names = "--steps", description = "Training steps. Default: 300 (Spark: 1 epoch). Spark: a step is "
+            + "one minibatch on every worker; rounded up to whole averaging rounds of --averaging-frequency steps.")
     Integer steps;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (AdamW 0.9/0.95, warmup then "
@@ -151,12 +173,12 @@ final class TrainCommand implements Callable<Integer> {
             + "validation. Default: ${DEFAULT-VALUE}.")
     double valFraction;
 
-    @Option(names = "--eval-every", defaultValue = "100", description = "Steps between validation passes. "
-            + "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--eval-every", defaultValue = "100", description = "Steps between validation passes (and "
+            + "driver-side probes). Default: ${DEFAULT-VALUE}.")
     int evalEvery;
 
     @Option(names = "--eval-batches", defaultValue = "8", description = "Batches per validation pass (Spark: "
-            + "the first batches of val/, once per epoch). Default: ${DEFAULT-VALUE}.")
+            + "the first sequences of val/). Default: ${DEFAULT-VALUE}.")
     int evalBatches;
 
     @Option(names = "--probe-every", defaultValue = "50", description = "Steps between stability probes (Amax "
@@ -179,9 +201,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!"none".equals(master)) {
             return trainOnSpark();
         }
-        if (epochs != null || workers != null || !conf.isEmpty()) {
-            throw new IllegalArgumentException("--epochs, --workers and --conf need a Spark --master (and a tokenized "
-                    + "--data); --master none trains for --steps in this process");
+        if (epochs != null || workers != null || !conf.isEmpty() || resume) {
+            throw new IllegalArgumentException("--epochs, --workers, --conf and --resume need a Spark --master (and "
+                    + "a tokenized --data); --master none trains for --steps in this process");
         }
         if (synthetic && data != null) {
             throw new IllegalArgumentException("--data and --synthetic: give one or the other");
@@ -207,13 +229,14 @@ final class TrainCommand implements Callable<Integer> {
         int[] tokens = synthetic ? SyntheticCorpus.markov(SYNTHETIC_TOKENS, SYNTHETIC_VOCAB, seed)
                 : ByteTokenizer.INSTANCE.encode(read(file));
         TokenWindows windows = new TokenWindows(tokens, seqLen, valFraction);
-        new SingleProcessTrainer(settings, windows, RunDirectory.create(runDir()), System.out).train();
+        new SingleProcessTrainer(settings, windows, RunDirectory.create(runDir(), new Configuration()), System.out)
+                .train();
         return 0;
     }
 
-    private Path runDir() {
-        return run != null ? run : Path.of("runs", connection.id() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    private String runDir() {
+        return run != null ? run : "runs/" + connection.id() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     }
 
     private ModelConfig model(int vocab, int seqLen) {
@@ -289,36 +312,70 @@ final class TrainCommand implements Callable<Integer> {
                         + ", fewer than one averaging round (--workers " + w + " x --averaging-frequency "
                         + averagingFrequency + "); lower --batch, --workers or --averaging-frequency");
             }
-            int stepsPerEpoch = Math.toIntExact(rounds * averagingFrequency);
-            int e = steps != null ? Math.max(1, (steps + stepsPerEpoch - 1) / stepsPerEpoch)
-                    : epochs != null ? epochs : 1;
-            if (e < 1) {
-                throw new IllegalArgumentException("--epochs: must be >= 1, got " + e);
+            long totalRounds = steps != null ? Math.max(1, (steps + averagingFrequency - 1) / averagingFrequency)
+                    : (epochs != null ? epochs : 1) * rounds;
+            if (epochs != null && epochs < 1) {
+                throw new IllegalArgumentException("--epochs: must be >= 1, got " + epochs);
             }
-            int totalSteps = e * stepsPerEpoch;
+            int totalSteps = Math.toIntExact(totalRounds * averagingFrequency);
             if (warmup >= totalSteps) {
                 throw new IllegalArgumentException("--warmup " + warmup + ": must be below the run's " + totalSteps
-                        + " steps (" + e + " epoch(s) x " + stepsPerEpoch / averagingFrequency + " averaging rounds x "
-                        + averagingFrequency + "); lower --warmup or train more epochs");
+                        + " steps (" + totalRounds + " averaging rounds x " + averagingFrequency + "); lower --warmup "
+                        + "or train longer");
             }
             ModelConfig model = model(manifest.tokenizer().vocabSize(), t);
             OptimizerSettings optimizer = new OptimizerSettings(lr, warmup, totalSteps, 0.9, 0.95, weightDecay,
                     gradClip);
             SparkTrainSettings settings = new SparkTrainSettings(model, optimizer, data, sha256(manifest.toJson()),
-                    session.sparkContext().master(), Map.copyOf(conf), batch, seed, dtype, e, w, averagingFrequency,
-                    metricsEvery, evalBatches, rounds * w * averagingFrequency, stepsPerEpoch);
+                    Launcher.codeVersion(), session.sparkContext().master(), Map.copyOf(conf), batch, seed, dtype, w,
+                    averagingFrequency, metricsEvery, evalEvery, evalBatches, checkpointEvery, rounds, totalRounds,
+                    new DivergenceGuard.Settings(DivergenceGuard.Action.parse(onDivergence), spikeFactor, maxGain));
+            RunDirectory dir;
+            RunDirectory.Checkpoint checkpoint = null;
+            if (resume) {
+                if (run == null) {
+                    throw new IllegalArgumentException("--resume needs --run <the run directory to continue>");
+                }
+                dir = RunDirectory.resume(run, hadoop);
+                requireSameConfig(dir.readJson(RunDirectory.CONFIG), RunDirectory.JSON.valueToTree(settings));
+                checkpoint = dir.latestCheckpoint().orElse(null);
+                if (checkpoint == null) {
+                    System.out.println("resume: " + run + " has no checkpoint yet; starting it from step 0");
+                    dir.metrics().truncateAfter(-1);
+                }
+            } else {
+                dir = RunDirectory.create(runDir(), hadoop);
+            }
             List<Row> validation = session.read().parquet(data + "/val")
                     .where(col("seq_index").lt((long) evalBatches * batch))
                     .select("seq_index", "tokens").orderBy("seq_index").collectAsList();
             long used = rounds * w * averagingFrequency;
             if (used < batches) {
                 System.out.printf("train: %,d of %,d full batches per epoch (whole averaging rounds of %d workers x "
-                        + "%d; DL4J would drop the rest anyway)%n", used, batches, w, averagingFrequency);
+                        + "%d)%n", used, batches, w, averagingFrequency);
             }
-            RunDirectory dir = RunDirectory.create(runDir());
-            new SparkTrainer(session, settings, data + "/train", validation, dir, System.out).train();
+            new SparkTrainer(session, settings, data + "/train", validation, dir, System.out).train(checkpoint);
         }
         return 0;
+    }
+
+    /** A resumed run must compute what the interrupted one would have: same settings but where it runs. */
+    private static void requireSameConfig(com.fasterxml.jackson.databind.JsonNode saved,
+                                          com.fasterxml.jackson.databind.JsonNode now) {
+        List<String> differ = new java.util.ArrayList<>();
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        saved.fieldNames().forEachRemaining(names::add);
+        now.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            if (!SparkTrainSettings.RESUMABLE_CHANGES.contains(name) && !java.util.Objects.equals(saved.get(name),
+                    now.get(name))) {
+                differ.add(name + " (run: " + saved.get(name) + ", now: " + now.get(name) + ")");
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException("--resume: the settings differ from the run's config.json: "
+                    + String.join("; ", differ) + ". Resume with the original flags, or start a new --run");
+        }
     }
 
     private static String sha256(String text) {

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,12 +47,21 @@ class TrainCommandTest {
             assertTrue(summary.get("max_composite_gain_backward").asDouble() < 1.1);
         }
         // every step logged, probes present, the model reloads with the config it was trained with
-        long lines = Files.readAllLines(run.resolve("metrics.jsonl")).size();
-        assertEquals(250 + 1 + 5, lines, "one record per step, plus one per probe (init and every 50 steps)");
+        List<MetricRecord> metrics = MetricsTable.read(run.resolve("metrics"));
+        assertEquals(250, count(metrics, "loss", 0), "one loss record per step");
+        assertEquals(250, count(metrics, "grad_norm", 0));
+        assertEquals(5, count(metrics, "max_composite_gain_forward", 0), "a training-batch probe every 50 steps");
+        assertEquals(3, count(metrics, "val_loss", MetricRecord.DRIVER), "validation at 0, 125 and 250");
+        assertEquals(val, metrics.stream().filter(r -> r.metric().equals("val_loss") && r.step() == 250)
+                .findFirst().orElseThrow().value(), 1e-12);
         ModelConfig config = ModelStore.readConfig(run.resolve("model"));
         assertEquals(connection, config.connection().id());
         ModelStore.load(run.resolve("model"), config);
-        assertTrue(Files.exists(run.resolve("train.json")));
+        assertTrue(Files.exists(run.resolve("config.json")));
+    }
+
+    private static long count(List<MetricRecord> rows, String metric, int worker) {
+        return rows.stream().filter(r -> r.metric().equals(metric) && r.worker() == worker).count();
     }
 
     @Test

@@ -39,6 +39,7 @@ public class TransformerLayerImpl extends BaseLayer<TransformerLayer> implements
     /** The loss of a forward pass made by backprop, consumed by the computeScore that DL4J calls next. */
     private Double pendingLoss;
     private double lastDataLoss = Double.NaN;
+    private double lastGradientNorm = Double.NaN;
 
     public TransformerLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -55,6 +56,14 @@ public class TransformerLayerImpl extends BaseLayer<TransformerLayer> implements
     /** The mean next-token loss of the last scored batch, without the regularisation term of the score. */
     public double lastDataLoss() {
         return lastDataLoss;
+    }
+
+    /**
+     * Global L2 norm of the gradient of the mean loss (without weight decay) of the last backward pass, before
+     * clipping; NaN before the first one.
+     */
+    public double lastGradientNorm() {
+        return lastGradientNorm;
     }
 
     public void recordStateRms(boolean on) {
@@ -93,6 +102,7 @@ public class TransformerLayerImpl extends BaseLayer<TransformerLayer> implements
         // while the score is the mean: scale the gradient of the mean loss by the batch size
         long batch = TokenIds.asBatchByTime(input, "features").size(0);
         model.backward(loss.gradient().muli(batch));
+        lastGradientNorm = gradientsFlattened.norm2Number().doubleValue() / batch;
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         for (String key : layerConf().initializer().paramKeys(layerConf())) {
             gradient.gradientForVariable().put(key, gradientViews.get(key));
