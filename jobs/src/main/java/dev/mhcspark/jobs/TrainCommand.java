@@ -197,7 +197,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (!"none".equals(master)) {
             return trainOnSpark();
         }
@@ -257,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
      * DL4J parameter averaging on Spark over a tokenized dataset. Everything that can be checked (manifest,
      * tokenizer, sequence length, batch and step counts, settings) is checked before any training starts.
      */
-    private int trainOnSpark() {
+    private int trainOnSpark() throws IOException {
         if (synthetic) {
             throw new IllegalArgumentException("--synthetic trains in this process only (--master none)");
         }
@@ -337,7 +337,9 @@ final class TrainCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--resume needs --run <the run directory to continue>");
                 }
                 dir = RunDirectory.resume(run, hadoop);
-                requireSameConfig(dir.readJson(RunDirectory.CONFIG), RunDirectory.JSON.valueToTree(settings));
+                // through JSON text, so both sides have the same number node types
+                requireSameConfig(dir.readJson(RunDirectory.CONFIG),
+                        RunDirectory.JSON.readTree(RunDirectory.JSON.writeValueAsString(settings)));
                 checkpoint = dir.latestCheckpoint().orElse(null);
                 if (checkpoint == null) {
                     System.out.println("resume: " + run + " has no checkpoint yet; starting it from step 0");
