@@ -30,9 +30,9 @@ import picocli.CommandLine.Option;
         description = {"Train a residual, HC or mHC decoder-only Transformer on a text corpus (byte-level tokens) "
                 + "or synthetic data in this process (--master none), or on a tokenized dataset (mhc tokenize) "
                 + "with DL4J parameter averaging on Spark (--master local[N] | spark://... | yarn).",
-                "Writes to the run directory: train.json (settings), metrics.jsonl (loss, validation loss, "
-                        + "stability probes), model/ (model.zip + config.json) and summary.json; Spark runs add "
-                        + "metrics/ (Parquet: run_id, step, worker, metric, layer, value)."})
+                "Writes to the run directory (local or hdfs://): config.json (every setting), metrics/ (Parquet: "
+                        + "run_id, step, worker, metric, layer, value), model/ (model.zip + config.json) and "
+                        + "summary.json; Spark runs add checkpoints/ (--checkpoint-every; --resume continues a run)."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH",
             description = "--master none: UTF-8 text file to train on, one byte per token (default: the bundled "
