@@ -94,6 +94,28 @@ public record DatasetManifest(String format, int version, String createdBy, Stri
         return loaded;
     }
 
+    /**
+     * Opens the footer of every Parquet shard of a split and checks its row count against the manifest, so an
+     * unreadable, truncated or replaced shard is reported, by name, before a job starts on it.
+     */
+    public void verifyShards(String datasetDir, String splitName, Configuration conf) {
+        for (Shard shard : split(splitName).shards()) {
+            Path file = new Path(new Path(datasetDir, splitName), shard.file());
+            long rows;
+            try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                    org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(file, conf))) {
+                rows = reader.getRecordCount();
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException(file + ": not a readable Parquet shard (" + e.getMessage()
+                        + "); the dataset is damaged: re-run 'mhc tokenize'");
+            }
+            if (rows != shard.sequences()) {
+                throw new IllegalArgumentException(file + ": holds " + rows + " rows, the manifest says "
+                        + shard.sequences() + "; the dataset is damaged: re-run 'mhc tokenize'");
+            }
+        }
+    }
+
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);

@@ -301,6 +301,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(data + ": val/ holds no sequences; re-run 'mhc tokenize' with a "
                         + "larger --val-fraction");
             }
+            manifest.verifyShards(data, "train", hadoop);
+            manifest.verifyShards(data, "val", hadoop);
             int w = workers != null ? workers : session.sparkContext().defaultParallelism();
             if (w < 1 || averagingFrequency < 1 || metricsEvery < 1) {
                 throw new IllegalArgumentException("--workers, --averaging-frequency and --metrics-every: must be "

@@ -122,6 +122,16 @@ class SparkTrainCommandTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("splits").get("train")).put("sequences", 0);
         RunDirectory.JSON.writeValue(emptyTrain.resolve(DatasetManifest.FILE_NAME).toFile(), manifest);
         assertError("train/ holds no sequences", "--data", emptyTrain.toString());
+        // a damaged shard: a copy of the dataset whose second train shard is cut short
+        Path damaged = tmp.resolve("damaged");
+        try (var files = Files.walk(dataset)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, damaged.resolve(dataset.relativize(f).toString()));
+            }
+        }
+        Path shard = damaged.resolve("train/part-00001.parquet");
+        Files.write(shard, java.util.Arrays.copyOf(Files.readAllBytes(shard), 100));
+        assertError("train/part-00001.parquet: not a readable Parquet shard", "--data", damaged.toString());
         assertFalse(Files.exists(tmp.resolve("never")), "no run directory for a refused run");
     }
 
