@@ -58,9 +58,13 @@ final class NoteSession implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined()) {
-            throw new IllegalStateException("a Spark session is still open; each note needs its own");
+        for (scala.Option<SparkSession> open : List.of(SparkSession.getActiveSession(), SparkSession.getDefaultSession())) {
+            if (open.isDefined() && !open.get().sparkContext().isStopped()) {
+                throw new IllegalStateException("a Spark session is still open; each note needs its own");
+            }
         }
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
         SparkSession spark = SparkSession.builder().master("local[2]").appName("notebook check")
                 .config("spark.repl.class.outputDir", classes.toString())
                 .config("spark.ui.enabled", "false")
