@@ -78,6 +78,15 @@ class NoteRunnerTest {
     }
 
     @Test
+    void aChartOverAColumnTheQueryNoLongerReturnsFails() {
+        assertEquals(Map.of(0, "total", 1, "n"), ZeppelinNote.read(NOTES.resolve("closures.zpln")).paragraphs().get(3)
+                .chartColumns());
+        ParagraphFailure failure = runExpectingFailure("broken-chart.zpln", Map.of());
+        assertTrue(failure.getMessage().contains("paragraph 1 'Chart of a renamed column' (%spark.sql) failed: its chart "
+                + "uses column 1 'loss' but the result's columns are step, loss_renamed"), failure.getMessage());
+    }
+
+    @Test
     void aParameterTheNoteDoesNotDeclareIsRefused() {
         ParagraphFailure failure = runExpectingFailure("closures.zpln", Map.of("runDirs", "Seq()"));
         assertTrue(failure.getMessage().contains("paragraph 1 'Parameters' (%spark) failed: declares no 'val runDirs'"),

@@ -163,6 +163,14 @@ final class NoteSession implements AutoCloseable {
                 throw new ParagraphFailure(note, p, "statement '" + statement + "': " + e.getMessage(), e);
             }
         }
+        // a saved chart names result columns by position: they must still be there after an edit of the query
+        for (Map.Entry<Integer, String> column : p.chartColumns().entrySet()) {
+            String[] names = schema.fieldNames();
+            if (column.getKey() >= names.length || !names[column.getKey()].equals(column.getValue())) {
+                throw new ParagraphFailure(note, p, "its chart uses column " + column.getKey() + " '"
+                        + column.getValue() + "' but the result's columns are " + String.join(", ", names), null);
+            }
+        }
         return new ParagraphResult(p, "", schema, rows);
     }
 

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.zeppelin.notebook.Note;
 import org.apache.zeppelin.notebook.Paragraph;
 
@@ -27,8 +29,11 @@ record ZeppelinNote(Path file, String name, List<NoteParagraph> paragraphs) {
      * @param interpreter e.g. {@code spark}, {@code spark.sql}, {@code md}; a paragraph without a prefix gets the
      *                    note's default interpreter group, as in Zeppelin
      * @param script      the text after the prefix
+     * @param chartColumns the result columns the paragraph's saved chart (config.results["0"].graph keys, groups and
+     *                     values) refers to: index in the result -> column name; empty without a chart
      */
-    record NoteParagraph(int index, String title, String interpreter, String script) {
+    record NoteParagraph(int index, String title, String interpreter, String script,
+                         Map<Integer, String> chartColumns) {
         /** "paragraph 3 'Training loss' (%spark.sql)": how failures name a paragraph. */
         String describe() {
             return "paragraph " + index + (title == null ? "" : " '" + title + "'") + " (%" + interpreter + ")";
@@ -56,9 +61,27 @@ record ZeppelinNote(Path file, String name, List<NoteParagraph> paragraphs) {
         for (Paragraph p : note.getParagraphs()) {
             String interpreter = p.getIntpText() == null || p.getIntpText().isBlank() ? defaultGroup : p.getIntpText();
             String script = p.getScriptText() == null ? "" : p.getScriptText();
-            paragraphs.add(new NoteParagraph(paragraphs.size(), p.getTitle(), interpreter, script));
+            paragraphs.add(new NoteParagraph(paragraphs.size(), p.getTitle(), interpreter, script,
+                    chartColumns(p.getConfig())));
         }
         return new ZeppelinNote(file, note.getName(), List.copyOf(paragraphs));
+    }
+
+    /** Zeppelin keeps a paragraph's chart in config.results."0".graph as {name, index} column references. */
+    private static Map<Integer, String> chartColumns(Map<String, Object> config) {
+        Map<Integer, String> columns = new TreeMap<>();
+        if (config != null && config.get("results") instanceof Map<?, ?> results
+                && results.get("0") instanceof Map<?, ?> first && first.get("graph") instanceof Map<?, ?> graph) {
+            for (String role : List.of("keys", "groups", "values")) {
+                if (graph.get(role) instanceof List<?> refs) {
+                    for (Object ref : refs) {
+                        Map<?, ?> column = (Map<?, ?>) ref;
+                        columns.put(((Number) column.get("index")).intValue(), (String) column.get("name"));
+                    }
+                }
+            }
+        }
+        return Map.copyOf(columns);
     }
 
     /** "note 'mhc-spark/runs' (notebooks/runs.zpln)". */
