@@ -19,14 +19,16 @@ import picocli.CommandLine;
 /**
  * Real outputs of the project's jobs for the notes to read, made by running {@code bin/mhc} in process (the same
  * picocli command tree as the launcher): a tokenized dataset of the first 12 KB of the bundled corpus, two short
- * Spark training runs on it (residual and mHC, tiny models, {@code local[2]}), and {@code mhc score} summaries with
+ * Spark training runs on it (residual and mHC, tiny models, {@code local[2]}), a 6-step single-process HC run on
+ * synthetic data, and {@code mhc score} summaries with
  * per-example files for BBH and DROP predictions of two "runs".
  *
  * @param dataset  {@code mhc tokenize} output
- * @param runs     {@code mhc train} run directories: residual, mhc
+ * @param runs     {@code mhc train --master local[2]} run directories: residual, mhc
+ * @param singleProcessRun {@code mhc train --master none --synthetic --connection hc}, 6 steps
  * @param evalDirs one per run: {@code bbh/} and {@code drop/}, each with summary.json and per_example.jsonl
  */
-record ProjectOutputs(Path dataset, List<Path> runs, List<Path> evalDirs) {
+record ProjectOutputs(Path dataset, List<Path> runs, Path singleProcessRun, List<Path> evalDirs) {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Tasks of the generated BBH predictions (real BBH task names: mhc score checks them). */
     static final List<String> BBH_TASKS = List.of("boolean_expressions", "navigate", "word_sorting");
@@ -51,6 +53,12 @@ record ProjectOutputs(Path dataset, List<Path> runs, List<Path> evalDirs) {
                     "--warmup", "5", "--eval-batches", "2");
             runs.add(run);
         }
+        // a single-process run (--master none) of the third connection, on synthetic data: it writes no metrics/
+        // today (metrics.jsonl instead), which the runs note must tolerate
+        Path single = dir.resolve("runs").resolve("hc-single");
+        mhc("train", "--synthetic", "--run", single.toString(), "--connection", "hc", "--steps", "6", "--d-model", "16",
+                "--heads", "2", "--blocks", "1", "--batch", "2", "--seq-len", "16", "--warmup", "2", "--eval-every",
+                "3", "--eval-batches", "1", "--probe-every", "3", "--log-every", "3");
         List<Path> evalDirs = new ArrayList<>();
         Path dropSet = dir.resolve("drop_style.json");
         Path dropPredictions = dir.resolve("drop_predictions.jsonl");
@@ -64,7 +72,7 @@ record ProjectOutputs(Path dataset, List<Path> runs, List<Path> evalDirs) {
             evalDirs.add(evalDir);
         }
         System.err.printf("project outputs for the notes made in %.0f s%n", (System.nanoTime() - started) / 1e9);
-        return new ProjectOutputs(dataset, List.copyOf(runs), List.copyOf(evalDirs));
+        return new ProjectOutputs(dataset, List.copyOf(runs), single, List.copyOf(evalDirs));
     }
 
     /** {@code bin/mhc ARGS} in this JVM; returns what it printed on stdout (picocli's writer), fails on exit != 0. */
