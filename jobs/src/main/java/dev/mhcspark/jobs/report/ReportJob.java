@@ -24,7 +24,9 @@ public final class ReportJob {
     }
 
     public Result run() {
-        // every run is checked before any chart is drawn, so a bad directory fails fast
+        long started = System.nanoTime();
+        // --out and every run are checked before any chart is drawn, so bad input fails fast
+        ReportWriter.checkOut(settings, spark.sparkContext().hadoopConfiguration());
         List<RunData> runs = distinctNames(settings.runDirs().stream().map(d -> RunData.load(spark, d)).toList());
         List<RunSeries> series = new ArrayList<>();
         for (RunData run : runs) {
@@ -37,8 +39,9 @@ public final class ReportJob {
         }
         List<ReportCharts.Chart> charts = new ReportCharts(settings.width(), settings.height()).all(series);
         ReportWriter.write(settings, runs, series, charts, spark.sparkContext().hadoopConfiguration(), progress);
-        progress.accept("report: " + settings.out() + "/" + ReportWriter.MARKDOWN + " (" + runs.size() + " runs, "
-                + charts.stream().filter(ReportCharts.Chart::drawn).count() + " charts)");
+        progress.accept(String.format("report: %s/%s (%d runs, %d charts) in %.1f s", settings.out(),
+                ReportWriter.MARKDOWN, runs.size(), charts.stream().filter(ReportCharts.Chart::drawn).count(),
+                (System.nanoTime() - started) / 1e9));
         return new Result(runs, series, charts);
     }
 

@@ -60,8 +60,7 @@ public final class ReportWriter {
      */
     public static void write(ReportSettings settings, List<RunData> runs, List<RunSeries> series, List<Chart> charts,
             Configuration conf, Consumer<String> progress) {
-        refuseRunDirs(settings, runs, conf);
-        AtomicOutput output = AtomicOutput.begin(settings.out(), replaces(settings, conf), conf);
+        AtomicOutput output = AtomicOutput.begin(settings.out(), checkOut(settings, conf), conf);
         try {
             FileSystem fs = output.temp().getFileSystem(conf);
             if (fs instanceof LocalFileSystem local) {
@@ -229,10 +228,25 @@ public final class ReportWriter {
         return s.replace("|", "\\|").replace('\n', ' ');
     }
 
-    private static boolean replaces(ReportSettings settings, Configuration conf) {
+    /**
+     * Checks {@code --out} before any work: refuses an existing one that is not an empty directory unless
+     * {@code --overwrite}, and one that is or holds a run directory (which {@code --overwrite} would delete).
+     *
+     * @return whether an existing {@code --out} is to be replaced
+     */
+    public static boolean checkOut(ReportSettings settings, Configuration conf) {
         try {
-            Path out = new Path(settings.out());
+            Path out = new Path(ReportSettings.stripTrailingSlash(settings.out()));
             FileSystem fs = out.getFileSystem(conf);
+            String qualified = fs.makeQualified(out).toString();
+            for (String dir : settings.runDirs()) {
+                Path run = new Path(ReportSettings.stripTrailingSlash(dir));
+                String runQualified = run.getFileSystem(conf).makeQualified(run).toString();
+                if (runQualified.equals(qualified) || runQualified.startsWith(qualified + "/")) {
+                    throw new IllegalArgumentException("--out " + settings.out() + ": is or contains run dir " + dir
+                            + "; choose a directory outside the runs");
+                }
+            }
             if (!fs.exists(out)) {
                 return false;
             }
@@ -244,22 +258,6 @@ public final class ReportWriter {
             }
             // an empty directory (say, made by a script beforehand) is replaced like an old report
             return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException("--out " + settings.out() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** --overwrite must never delete a run: refuse an --out that is a run directory or contains one. */
-    private static void refuseRunDirs(ReportSettings settings, List<RunData> runs, Configuration conf) {
-        try {
-            Path out = new Path(settings.out());
-            String qualified = out.getFileSystem(conf).makeQualified(out).toString();
-            for (RunData run : runs) {
-                if (run.dir().equals(qualified) || run.dir().startsWith(qualified + "/")) {
-                    throw new IllegalArgumentException("--out " + settings.out() + ": is or contains run dir "
-                            + run.dir() + "; choose a directory outside the runs");
-                }
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("--out " + settings.out() + ": " + e.getMessage(), e);
         }

@@ -7,15 +7,17 @@ import static org.apache.spark.sql.functions.max;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
  * The data of every chart for one run, aggregated by Spark from its {@code metrics/} rows (a long run's metrics
- * can hold millions of rows; only the aggregates reach the driver). Series are in ascending x; a metric the run
+ * can hold millions of rows; only per-step aggregates, one step's layers and the events reach the driver). Series are in ascending x; a metric the run
  * did not record gives an empty series.
  *
  * @param label                    the run's label ("name (connection)")
@@ -55,30 +57,60 @@ public record RunSeries(String label, List<Point> loss, List<Point> valLoss, Lis
         events = List.copyOf(events);
     }
 
+    /** Whole-model metrics drawn per step, and whose rows they are: the workers' or the driver's. */
+    private static final List<String> WORKER_METRICS = List.of("loss", "grad_norm");
+    private static final List<String> DRIVER_METRICS = List.of("val_loss", "max_composite_gain_forward",
+            "max_composite_gain_backward");
+
+    /** Aggregates the run's metrics in four small Spark jobs (per step; last per-layer step and its rows; events). */
     public static RunSeries of(RunData run) {
         Dataset<Row> m = run.metrics();
-        Column workers = col("worker").geq(0);
-        Column driver = col("worker").equalTo(-1);
-        Column wholeModel = col("layer").isNull();
+        Column perStep = col("layer").isNull().and(
+                col("metric").isin(WORKER_METRICS.toArray()).and(col("worker").geq(0))
+                        .or(col("metric").isin(DRIVER_METRICS.toArray()).and(col("worker").equalTo(-1))));
+        Map<String, List<Row>> steps = m.where(perStep).groupBy("metric", "step")
+                .agg(avg("value"), max("value")).orderBy("metric", "step").collectAsList().stream()
+                .collect(Collectors.groupingBy(r -> r.getString(0)));
+
+        // the last step with per-layer composite gains, then that step's rows (a window would shuffle it all)
         Column perLayer = col("metric").isin("composite_gain_forward", "composite_gain_backward")
                 .and(col("layer").isNotNull());
         Row last = m.where(perLayer).agg(max("step")).first();
         long compositeStep = last.isNullAt(0) ? -1 : last.getLong(0);
-        List<Row> eventRows = m.where(col("metric").startsWith(EVENT_PREFIX))
+        List<Row> layers = compositeStep < 0 ? List.of() : m.where(perLayer.and(col("step").equalTo(compositeStep)))
+                .groupBy("metric", "layer").agg(avg("value")).collectAsList();
+
+        List<Event> events = m.where(col("metric").startsWith(EVENT_PREFIX))
                 .select("step", "worker", "metric", "layer", "value").orderBy("step", "worker", "metric", "layer")
-                .collectAsList();
-        List<Event> events = eventRows.stream().map(r -> new Event(r.getLong(0), r.getInt(1), r.getString(2),
-                r.isNullAt(3) ? null : r.getString(3), r.getDouble(4))).toList();
+                .collectAsList().stream().map(r -> new Event(r.getLong(0), r.getInt(1), r.getString(2),
+                        r.isNullAt(3) ? null : r.getString(3), r.getDouble(4))).toList();
         return new RunSeries(run.label(),
-                byStep(m, "loss", workers.and(wholeModel), false),
-                byStep(m, "val_loss", driver.and(wholeModel), false),
-                byStep(m, "grad_norm", workers.and(wholeModel), false),
+                series(steps, "loss", false),
+                series(steps, "val_loss", false),
+                series(steps, "grad_norm", false),
                 compositeStep,
-                byLayer(m, "composite_gain_forward", compositeStep, run),
-                byLayer(m, "composite_gain_backward", compositeStep, run),
-                byStep(m, "max_composite_gain_forward", driver.and(wholeModel), true),
-                byStep(m, "max_composite_gain_backward", driver.and(wholeModel), true),
+                byLayer(layers, "composite_gain_forward", run),
+                byLayer(layers, "composite_gain_backward", run),
+                series(steps, "max_composite_gain_forward", true),
+                series(steps, "max_composite_gain_backward", true),
                 events);
+    }
+
+    /** Rows (metric, step, mean, max) of one metric as points; the max where a step's largest value matters. */
+    private static List<Point> series(Map<String, List<Row>> steps, String metric, boolean largest) {
+        return steps.getOrDefault(metric, List.of()).stream()
+                .map(r -> new Point(r.getLong(1), largest ? r.getDouble(3) : r.getDouble(2))).toList();
+    }
+
+    private static List<Point> byLayer(List<Row> layers, String metric, RunData run) {
+        List<Point> points = new ArrayList<>();
+        for (Row r : layers) {
+            if (r.getString(0).equals(metric)) {
+                points.add(new Point(sublayerIndex(r.getString(1), run), r.getDouble(2)));
+            }
+        }
+        points.sort(Comparator.comparingDouble(Point::x));
+        return points;
     }
 
     /** True if the run recorded no point of any series and no event. */
@@ -86,25 +118,6 @@ public record RunSeries(String label, List<Point> loss, List<Point> valLoss, Lis
         return loss.isEmpty() && valLoss.isEmpty() && gradNorm.isEmpty() && compositeForwardByLayer.isEmpty()
                 && compositeBackwardByLayer.isEmpty() && maxGainForward.isEmpty() && maxGainBackward.isEmpty()
                 && events.isEmpty();
-    }
-
-    private static List<Point> byStep(Dataset<Row> m, String metric, Column rows, boolean largest) {
-        Column value = largest ? max("value") : avg("value");
-        return m.where(col("metric").equalTo(metric).and(rows)).groupBy("step").agg(value).orderBy("step")
-                .collectAsList().stream().map(r -> new Point(r.getLong(0), r.getDouble(1))).toList();
-    }
-
-    private static List<Point> byLayer(Dataset<Row> m, String metric, long step, RunData run) {
-        if (step < 0) {
-            return List.of();
-        }
-        List<Point> points = new ArrayList<>();
-        for (Row r : m.where(col("metric").equalTo(metric).and(col("layer").isNotNull())
-                .and(col("step").equalTo(step))).groupBy("layer").agg(avg("value")).collectAsList()) {
-            points.add(new Point(sublayerIndex(r.getString(0), run), r.getDouble(1)));
-        }
-        points.sort(Comparator.comparingDouble(Point::x));
-        return points;
     }
 
     static int sublayerIndex(String layer, RunData run) {
