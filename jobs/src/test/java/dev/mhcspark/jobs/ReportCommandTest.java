@@ -178,6 +178,10 @@ class ReportCommandTest {
     @Test
     void gradientNormsAndDivergenceEventsAreChartedAndListed() throws Exception {
         Path run = copy(mhc, tmp.resolve("mhc-events"));
+        // the settings file's new name wins over the old one
+        var config = (com.fasterxml.jackson.databind.node.ObjectNode) RunDirectory.JSON.readTree(
+                run.resolve("train.json").toFile());
+        RunDirectory.JSON.writeValue(run.resolve("config.json").toFile(), config.put("data", "renamed-dataset"));
         Path out = tmp.resolve("events-report");
         SparkSession spark = session();
         ReportJob.Result result;
@@ -233,6 +237,8 @@ class ReportCommandTest {
         assertEquals(300, gradNorm.getHeight());
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("![Gradient norm](grad_norm.png)"), md);
+        assertTrue(md.contains("| mhc-events | mhc | 2 blocks, d_model 16, n 4, T 16 | renamed-dataset | file:" + run
+                + " |"), md);
         assertTrue(md.contains("- mhc-run (mhc): no grad_norm metrics"), md);
         assertTrue(md.contains("| mhc-events (mhc) | 5 | 1 | event_loss_spike | – | 9.5 |"), md);
         assertTrue(md.contains("| mhc-events (mhc) | " + lastStep + " | driver | event_gain_threshold | sublayer_2 | "

@@ -92,7 +92,9 @@ public final class ReportCharts {
                     notes.add(run.label() + ": " + (run.events().size() - marks.size()) + " divergence event(s) not "
                             + "marked (no finite training loss to place them on); see the events table");
                 }
-                XYSeries s = addPoints(chart, run.label() + " events", marks, colour(i), notes, false);
+                // a darker cross stands out on the run's own line, whose points share its colour
+                XYSeries s = addPoints(chart, run.label() + " events", marks, colour(i).darker().darker(), notes,
+                        false);
                 if (s != null) {
                     s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                     s.setMarker(SeriesMarkers.CROSS);
@@ -173,14 +175,21 @@ public final class ReportCharts {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         Styler styler = chart.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+        // beside the plot, one series a line: a row below it would be cut off once a few runs are overlaid
+        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setLegendLayout(Styler.LegendLayout.Vertical);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setAntiAlias(true);
         chart.getStyler().setYAxisLogarithmic(logY);
         // label 2, 3, ... 9 too: gains of interest (1.0 vs 1.6) often lie within one decade
         chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
         chart.getStyler().setXAxisDecimalPattern("#,##0");
+        // room for 5-digit step labels: XChart's default spacing lets "105120135" run together on narrow charts
+        chart.getStyler().setXAxisTickMarkSpacingHint(100);
+        if (!logY) {
+            // XChart's default pattern prints every digit of a fine tick spacing (1.234375)
+            chart.getStyler().setYAxisDecimalPattern("#,##0.####");
+        }
         return chart;
     }
 
