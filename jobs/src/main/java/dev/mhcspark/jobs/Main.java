@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Train and study residual, Hyper-Connection (HC) and manifold-constrained HC (mHC) "
                 + "Transformers.",
-        subcommands = {EvalCommand.class, ExperimentCommand.class, ScoreCommand.class, SubmitCommand.class, TokenizeCommand.class,
-                TokenizerCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {EvalCommand.class, ExperimentCommand.class, ReportCommand.class, ScoreCommand.class,
+                SubmitCommand.class, TokenizeCommand.class, TokenizerCommand.class, TrainCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Run 'mhc <command> --help' for the options of a command."})
 public final class Main {
     public static void main(String[] args) {
