@@ -317,6 +317,53 @@ class EvalRunCommandTest {
     }
 
     @Test
+    void aRunTrainedOnATokenizedDatasetIsReadWithThatDatasetsTokenizer() throws Exception {
+        assumeBbh();
+        Path dataset = tmp.resolve("toy-bpe");
+        Cli tokenize = Cli.run("tokenize", "--input", tmp.resolve("toy.txt").toString(), "--output",
+                dataset.toString(), "--tokenizer", "bpe:300", "--seq-len", "16", "--master", "local[1]");
+        assertEquals(0, tokenize.exit(), tokenize.err());
+        // the trainer stops early when the tiny corpus has no more pairs to merge: read the size it reached
+        int vocab = dev.mhcspark.datasets.DatasetManifest.read(dataset.toString(), new Configuration()).tokenizer()
+                .vocabSize();
+        assertTrue(vocab > 257 && vocab <= 300, "vocab " + vocab);
+        // an (untrained) model of the dataset's vocabulary, in a run directory whose settings name the dataset
+        Path bpeRun = tmp.resolve("run-bpe");
+        ModelStore.save(MhcNetworks.buildFixed(ModelConfig.of(ConnectionType.HC, vocab, 8, 2, 1, 16), 1,
+                DataType.FLOAT), bpeRun.resolve("model"));
+        Files.writeString(bpeRun.resolve("train.json"), JSON.createObjectNode().put("data", dataset.toString())
+                .toString());
+        Path out = tmp.resolve("bpe-loglik");
+        Cli cli = Cli.run("eval", "--model", bpeRun.toString(), "--suite", "bbh", "--data", BBH.toString(),
+                "--tasks", "navigate", "--limit", "2", "--mode", "loglik", "--master", "none", "--out",
+                out.toString());
+        assertEquals(0, cli.exit(), cli.out() + cli.err());
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals("bpe:tokenizer.json", summary.get("tokenizer").asText());
+        assertEquals("hc", summary.get("connection").asText());
+        var tokenizer = dev.mhcspark.datasets.DatasetManifest.read(dataset.toString(), new Configuration())
+                .loadTokenizer(dataset.toString(), new Configuration());
+        BbhTask navigate = BbhTasks.open(BBH).load("navigate");
+        for (Row r : readExamples(out)) {
+            String prompt = BbhPrompts.direct(navigate, navigate.examples().get(Integer.parseInt(
+                    r.<String>getAs("prompt_id").substring("navigate/".length()))).input(), 3);
+            int tokens = r.<Integer>getAs("prompt_tokens");
+            assertEquals(tokenizer.encode(prompt).length, tokens);
+            assertTrue(tokens < prompt.getBytes(StandardCharsets.UTF_8).length, "BPE tokens are not bytes");
+        }
+
+        // the same dataset under a model of the byte vocabulary: refused before anything runs
+        Path wrong = tmp.resolve("run-bpe-wrong-vocab");
+        ModelStore.save(MhcNetworks.buildFixed(ModelConfig.of(ConnectionType.HC, 257, 8, 2, 1, 16), 1,
+                DataType.FLOAT), wrong.resolve("model"));
+        Files.copy(bpeRun.resolve("train.json"), wrong.resolve("train.json"));
+        assertError("model/tokenizer mismatch: the model in " + wrong.resolve("model") + " has vocab_size 257 but "
+                + "its tokenizer (bpe:tokenizer.json, from 'data' " + dataset + " in train.json) has " + vocab + " ids",
+                new String[] {"--model", wrong.toString(), "--suite", "bbh", "--data", BBH.toString(), "--tasks",
+                    "navigate", "--master", "none"});
+    }
+
+    @Test
     void badInputIsAClearErrorAndLeavesNoOutput() throws Exception {
         assumeBbh();
         String[] common = {"--model", run.toString(), "--suite", "bbh", "--data", BBH.toString(), "--limit", "1",
