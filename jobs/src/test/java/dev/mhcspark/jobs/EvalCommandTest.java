@@ -47,7 +47,8 @@ class EvalCommandTest {
         assertEquals("mhc make-drop-style: --count: must be >= 1, got 0", r.err().strip());
         r = Cli.run("eval");
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("Missing subcommand: make-drop-style"), r.err());
+        assertTrue(r.err().contains("Missing options --model, --suite, --data and --out (or a subcommand: compare, "
+                + "make-drop-style)"), r.err());
         r = Cli.run("eval", "make-drop-style", "--help");
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("--count") && r.out().contains("--predictions")
