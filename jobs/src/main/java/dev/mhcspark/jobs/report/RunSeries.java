@@ -59,7 +59,9 @@ public record RunSeries(String label, List<Point> loss, List<Point> valLoss, Lis
 
     /** Whole-model metrics drawn per step, and whose rows they are: the workers' or the driver's. */
     private static final List<String> WORKER_METRICS = List.of("loss", "grad_norm");
-    private static final List<String> DRIVER_METRICS = List.of("val_loss", "max_composite_gain_forward",
+    private static final List<String> DRIVER_METRICS = List.of("val_loss");
+    /** Probed on the workers' training batches and on the driver's validation batch: the largest per step. */
+    private static final List<String> ANY_METRICS = List.of("max_composite_gain_forward",
             "max_composite_gain_backward");
 
     /** Aggregates the run's metrics in four small Spark jobs (per step; last per-layer step and its rows; events). */
@@ -67,14 +69,17 @@ public record RunSeries(String label, List<Point> loss, List<Point> valLoss, Lis
         Dataset<Row> m = run.metrics();
         Column perStep = col("layer").isNull().and(
                 col("metric").isin(WORKER_METRICS.toArray()).and(col("worker").geq(0))
-                        .or(col("metric").isin(DRIVER_METRICS.toArray()).and(col("worker").equalTo(-1))));
+                        .or(col("metric").isin(DRIVER_METRICS.toArray()).and(col("worker").equalTo(-1)))
+                        .or(col("metric").isin(ANY_METRICS.toArray())));
         Map<String, List<Row>> steps = m.where(perStep).groupBy("metric", "step")
                 .agg(avg("value"), max("value")).orderBy("metric", "step").collectAsList().stream()
                 .collect(Collectors.groupingBy(r -> r.getString(0)));
 
         // the last step with per-layer composite gains, then that step's rows (a window would shuffle it all)
         Column perLayer = col("metric").isin("composite_gain_forward", "composite_gain_backward")
-                .and(col("layer").isNotNull());
+                .and(col("layer").isNotNull())
+                // the driver probes the model after the step on the validation batch, one row per layer
+                .and(col("worker").equalTo(-1));
         Row last = m.where(perLayer).agg(max("step")).first();
         long compositeStep = last.isNullAt(0) ? -1 : last.getLong(0);
         List<Row> layers = compositeStep < 0 ? List.of() : m.where(perLayer.and(col("step").equalTo(compositeStep)))
