@@ -148,7 +148,9 @@ class NotebooksTest {
                 List<Double> means = sums.values().stream().map(s -> s[0] / s[1]).toList();
                 List<Row> noteRows = loss.stream().filter(r -> r.getString(1).equals(e.getKey())).toList();
                 assertEquals(new ArrayList<>(sums.keySet()), column(noteRows, 0));
-                assertTrue(means.size() > 20, "steps recorded: " + means.size());
+                // the Spark runs train many steps; the single-process hc run exactly its 6, one loss record each
+                assertTrue(e.getKey().equals("hc-single") ? means.size() == 6 : means.size() > 20,
+                        e.getKey() + ": steps recorded: " + means.size());
                 for (int i = 0; i < means.size(); i++) {
                     double window = 0;
                     int n = Math.min(5, i + 1);
@@ -167,9 +169,10 @@ class NotebooksTest {
             for (Path dir : List.of(residual, mhc, diverging)) {
                 String label = dir.getFileName().toString();
                 List<Row> rows = val.stream().filter(r -> r.getString(1).equals(label)).toList();
-                assertEquals(3, rows.size(), "step 0 and after each of 2 epochs: " + rows);
+                // the trainer validates at step 0, every --eval-every (100) steps and at the end (step 30)
+                assertEquals(2, rows.size(), "step 0 and the last step: " + rows);
                 assertEquals(ProjectOutputs.readJson(dir.resolve("summary.json")).get("final_val_loss").asDouble(),
-                        rows.get(2).getDouble(2), 1e-12);
+                        rows.get(1).getDouble(2), 1e-12);
             }
 
             // gradient norm: one point per recorded step, where recorded (not yet by every trainer)
@@ -188,8 +191,9 @@ class NotebooksTest {
                         .filter(m -> m.getString(3).equals("composite_gain_forward") && m.getString(4).equals(
                                 r.getString(1))).toList();
                 long lastStep = forward.stream().mapToLong(m -> m.getLong(1)).max().orElseThrow();
-                double expected = forward.stream().filter(m -> m.getLong(1) == lastStep).findFirst().orElseThrow()
-                        .getDouble(5);
+                // workers and driver all probe the last step: the note shows the largest gain among them
+                double expected = forward.stream().filter(m -> m.getLong(1) == lastStep)
+                        .mapToDouble(m -> m.getDouble(5)).max().orElseThrow();
                 assertEquals(expected, r.getDouble(3), 0.0);
                 assertEquals(Integer.parseInt(r.getString(1).substring("sublayer_".length())), r.getInt(0));
             }

@@ -53,7 +53,7 @@ record ProjectOutputs(Path dataset, List<Path> runs, Path singleProcessRun, List
                     "--warmup", "5", "--eval-batches", "2");
             runs.add(run);
         }
-        // a single-process run (--master none) of the third connection, on synthetic data: it writes no metrics/
+        // a single-process run (--master none) of the third connection, on synthetic data
         // today (metrics.jsonl instead), which the runs note must tolerate
         Path single = dir.resolve("runs").resolve("hc-single");
         mhc("train", "--synthetic", "--run", single.toString(), "--connection", "hc", "--steps", "6", "--d-model", "16",
