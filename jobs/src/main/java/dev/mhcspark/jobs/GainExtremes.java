@@ -10,6 +10,14 @@ record GainExtremes(@JsonProperty("forward") double forward, @JsonProperty("back
                     @JsonProperty("sinkhorn_residual") double sinkhornResidual) {
     static final GainExtremes NONE = new GainExtremes(0, 0, Double.POSITIVE_INFINITY, 0);
 
+    /** The summary.json fields, under the names both trainers' summaries use. */
+    void putInto(java.util.Map<String, Object> summary) {
+        summary.put("max_composite_gain_forward", forward);
+        summary.put("max_composite_gain_backward", backward);
+        summary.put("min_composite_column_sum", minColumnSum);
+        summary.put("max_sinkhorn_residual", sinkhornResidual);
+    }
+
     GainExtremes with(StabilityProbe.Report r) {
         return new GainExtremes(Math.max(forward, r.maxCompositeForwardGain()),
                 Math.max(backward, r.maxCompositeBackwardGain()),

@@ -97,10 +97,7 @@ final class SingleProcessTrainer {
         summary.put("initial_loss", initialLoss);
         summary.put("final_loss", lastLoss);
         summary.put("final_val_loss", valLoss);
-        summary.put("max_composite_gain_forward", extremes.forward());
-        summary.put("max_composite_gain_backward", extremes.backward());
-        summary.put("min_composite_column_sum", extremes.minColumnSum());
-        summary.put("max_sinkhorn_residual", extremes.sinkhornResidual());
+        extremes.putInto(summary);
         summary.put("tokens_per_second", (long) steps * tokensPerStep / (trainNanos / 1e9));
         summary.put("diverged", false);
         summary.put("wall_seconds", wall);

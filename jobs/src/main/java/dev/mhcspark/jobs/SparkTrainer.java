@@ -243,10 +243,7 @@ final class SparkTrainer {
         summary.put("initial_loss", initialLoss);
         summary.put("final_loss", lastLoss);
         summary.put("final_val_loss", valLoss);
-        summary.put("max_composite_gain_forward", extremes.forward());
-        summary.put("max_composite_gain_backward", extremes.backward());
-        summary.put("min_composite_column_sum", extremes.minColumnSum());
-        summary.put("max_sinkhorn_residual", extremes.sinkhornResidual());
+        extremes.putInto(summary);
         summary.put("tokens_per_second", tokens / trainSeconds);
         summary.put("diverged", diverged);
         summary.put("divergence_events", events);

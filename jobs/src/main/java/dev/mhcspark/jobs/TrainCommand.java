@@ -383,12 +383,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static String sha256(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return java.util.HexFormat.of().formatHex(dev.mhcspark.datasets.io.Checksums.newSha256()
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static byte[] read(Path file) {
