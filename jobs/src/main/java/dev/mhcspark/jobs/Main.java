@@ -1,5 +1,6 @@
 package dev.mhcspark.jobs;
 
+import dev.mhcspark.jobs.pipeline.StageProcess;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,12 +10,15 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Train and study residual, Hyper-Connection (HC) and manifold-constrained HC (mHC) "
                 + "Transformers.",
-        subcommands = {EvalCommand.class, ExperimentCommand.class, ReportCommand.class, ScoreCommand.class,
-                SubmitCommand.class, TokenizeCommand.class, TokenizerCommand.class, TrainCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {EvalCommand.class, ExperimentCommand.class, PipelineCommand.class, QuickstartCommand.class,
+                ReportCommand.class, ScoreCommand.class, SubmitCommand.class, TokenizeCommand.class,
+                TokenizerCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'mhc <command> --help' for the options of a command."})
 public final class Main {
     public static void main(String[] args) {
+        if (Boolean.getBoolean(StageProcess.EXIT_WITH_PARENT)) {
+            StageProcess.exitWithParent();
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -2,6 +2,8 @@ package dev.mhcspark.jobs;
 
 import dev.mhcspark.jobs.report.ReportJob;
 import dev.mhcspark.jobs.report.ReportSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,10 @@ final class ReportCommand implements Callable<Integer> {
             description = "Report directory to create: report.md and the PNGs. Must not exist or be empty.")
     String out;
 
+    @Option(names = "--eval", paramLabel = "EVAL_DIR", description = "Output directories of 'mhc eval' (repeatable): "
+            + "report.md gets their comparison table, one column per run (as 'mhc eval compare' prints it).")
+    List<String> evals = new ArrayList<>();
+
     @Option(names = "--title", defaultValue = "Training report", paramLabel = "TEXT",
             description = "Heading of report.md. Default: ${DEFAULT-VALUE}.")
     String title;
@@ -52,7 +58,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ReportSettings settings = new ReportSettings(runDirs, out, title, overwrite, width, height);
+        String evaluation = evals.isEmpty() ? "" : EvalCompare.table(evals.stream().map(Path::of).toList());
+        ReportSettings settings = new ReportSettings(runDirs, out, title, overwrite, width, height, evaluation);
         Map<String, String> sparkConf = new LinkedHashMap<>();
         // aggregates of one run's metrics fit one partition; Spark's default of 200 would cost 200 tasks each
         sparkConf.put("spark.sql.shuffle.partitions", "1");

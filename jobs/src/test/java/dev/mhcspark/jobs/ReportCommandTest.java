@@ -203,7 +203,7 @@ class ReportCommandTest {
             rows = spark.read().parquet(metrics).collectAsList();
             List<String> progress = new ArrayList<>();
             result = new ReportJob(spark, new ReportSettings(List.of(mhc.toString(), run.toString()),
-                    out.toString(), "events", false, 500, 300), progress::add).run();
+                    out.toString(), "events", false, 500, 300, ""), progress::add).run();
             assertTrue(progress.contains("report: drew grad_norm.png"), progress.toString());
         } finally {
             spark.stop();

@@ -14,9 +14,10 @@ import java.util.Set;
  * @param overwrite replace a non-empty {@code out} (only once the new report is complete)
  * @param width     PNG width in pixels, 200 .. 4000
  * @param height    PNG height in pixels, 200 .. 4000
+ * @param evaluation the table of {@code mhc eval compare} over the runs' evaluations (Markdown), or "" for none
  */
 public record ReportSettings(List<String> runDirs, String out, String title, boolean overwrite, int width,
-        int height) {
+        int height, String evaluation) {
     public static final int DEFAULT_WIDTH = 900;
     public static final int DEFAULT_HEIGHT = 560;
 
@@ -42,6 +43,7 @@ public record ReportSettings(List<String> runDirs, String out, String title, boo
         }
         pixels("--width", width);
         pixels("--height", height);
+        evaluation = evaluation == null ? "" : evaluation;
     }
 
     static String stripTrailingSlash(String path) {

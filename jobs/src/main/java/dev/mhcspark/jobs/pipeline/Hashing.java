@@ -1,0 +1,50 @@
+package dev.mhcspark.jobs.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+/** SHA-256 of strings and of local files or directory trees (names and contents). */
+final class Hashing {
+    private Hashing() {
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    static String of(String text) {
+        return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The hash of a file's bytes, or of a directory's relative file names and contents. */
+    static String ofTree(Path root) {
+        MessageDigest sha = sha256();
+        byte[] buffer = new byte[1 << 16];
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {
+                sha.update(root.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                try (InputStream in = Files.newInputStream(f)) {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        sha.update(buffer, 0, n);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("hashing " + root, e);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}
