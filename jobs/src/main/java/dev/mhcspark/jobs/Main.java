@@ -26,7 +26,7 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
-                cmd.getErr().println("mhc " + cmd.getCommandName() + ": " + e.getMessage());
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return 2;
             }
             throw e;

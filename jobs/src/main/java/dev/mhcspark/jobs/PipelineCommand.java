@@ -94,7 +94,7 @@ final class PipelineCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             return execute(target.pipeline(), target.workdir, master, new LinkedHashSet<>(only), from, maxParallel,
                     dryRun, spec.commandLine().getOut());
         }
@@ -124,7 +124,7 @@ final class PipelineCommand implements Callable<Integer> {
 
     /** Plans {@code pipeline}, prints the plan and, unless a dry run, runs it: 0 when every member is done. */
     static int execute(Pipeline pipeline, String workdirOverride, String masterOverride, Set<String> only,
-            String from, int maxParallel, boolean dryRun, PrintWriter out) {
+            String from, int maxParallel, boolean dryRun, PrintWriter out) throws InterruptedException {
         long started = System.nanoTime();
         String workdir = workdirOverride != null ? workdirOverride : pipeline.workdir();
         String master = masterOverride != null ? masterOverride : pipeline.master();
@@ -156,8 +156,9 @@ final class PipelineCommand implements Callable<Integer> {
                 out.println("           " + s.reason());
             }
             if (commandMaster != null) {
-                out.println("           mhc " + String.join(" ", PipelineRunner.withMaster(r, r.args(),
-                        commandMaster)));
+                out.println("           mhc " + PipelineRunner.withMaster(r, r.args(), commandMaster).stream()
+                        .map(a -> a.matches("[A-Za-z0-9_./:=@,+\\[\\]*-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+                        .collect(java.util.stream.Collectors.joining(" ")));
             }
         }
         out.flush();

@@ -44,7 +44,7 @@ class EvalCommandTest {
     void errorsAndHelp() {
         Cli r = Cli.run("eval", "make-drop-style", "--count", "0", "--out", tmp.resolve("x.json").toString());
         assertEquals(2, r.exit());
-        assertEquals("mhc make-drop-style: --count: must be >= 1, got 0", r.err().strip());
+        assertEquals("mhc eval make-drop-style: --count: must be >= 1, got 0", r.err().strip());
         r = Cli.run("eval");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("Missing options --model, --suite, --data and --out (or a subcommand: compare, "

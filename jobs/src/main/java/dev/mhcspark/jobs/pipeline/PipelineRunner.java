@@ -4,12 +4,14 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
@@ -61,7 +63,7 @@ public final class PipelineRunner {
 
     /** Every member's state, in plan order. */
     public Map<StageRun, MemberState> status() {
-        Map<StageRun, MemberState> states = new java.util.LinkedHashMap<>();
+        Map<StageRun, MemberState> states = new LinkedHashMap<>();
         plan.forEach(r -> states.put(r, MemberState.of(r, store)));
         return states;
     }
@@ -102,29 +104,50 @@ public final class PipelineRunner {
         return new ArrayList<>(selected);
     }
 
-    /** Runs the selected members; returns how each ended. */
-    public Map<StageRun, Outcome> run(List<StageRun> selected, Options options) {
+    /**
+     * Runs the selected members, starting each (in plan order) as soon as its inputs are done and a slot is free;
+     * returns how each ended.
+     */
+    public Map<StageRun, Outcome> run(List<StageRun> selected, Options options) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(options.maxParallel());
-        Map<StageRun, CompletableFuture<Outcome>> futures = new HashMap<>();
+        ExecutorCompletionService<Map.Entry<StageRun, Outcome>> finished = new ExecutorCompletionService<>(pool);
+        Map<StageRun, Outcome> outcomes = new LinkedHashMap<>();
+        List<StageRun> waiting = new ArrayList<>(selected);
+        int running = 0;
         try {
-            for (StageRun r : selected) {
-                List<CompletableFuture<Outcome>> inputs = r.upstream().stream().filter(futures::containsKey)
-                        .map(futures::get).toList();
-                futures.put(r, CompletableFuture.allOf(inputs.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
-                    if (inputs.stream().anyMatch(f -> f.join() == Outcome.FAILED || f.join() == Outcome.BLOCKED)) {
+            while (!waiting.isEmpty() || running > 0) {
+                for (Iterator<StageRun> it = waiting.iterator(); it.hasNext() && running < options.maxParallel(); ) {
+                    StageRun r = it.next();
+                    List<StageRun> inputs = r.upstream().stream().filter(selected::contains).toList();
+                    if (!outcomes.keySet().containsAll(inputs)) {
+                        continue;
+                    }
+                    it.remove();
+                    if (inputs.stream().anyMatch(u -> outcomes.get(u) == Outcome.FAILED
+                            || outcomes.get(u) == Outcome.BLOCKED)) {
                         store.event(r, "blocked", "an input failed");
                         console.println("pipeline: " + r.id() + ": not run, an input failed");
-                        return Outcome.BLOCKED;
+                        outcomes.put(r, Outcome.BLOCKED);
+                        it = waiting.iterator(); // its dependants may now be decidable too
+                        continue;
                     }
-                    return runMember(r, options.master());
-                }, pool));
+                    finished.submit(() -> Map.entry(r, runMember(r, options.master())));
+                    running++;
+                }
+                if (running > 0) {
+                    Map.Entry<StageRun, Outcome> done = finished.take().get();
+                    outcomes.put(done.getKey(), done.getValue());
+                    running--;
+                }
             }
-            Map<StageRun, Outcome> outcomes = new java.util.LinkedHashMap<>();
-            selected.forEach(r -> outcomes.put(r, futures.get(r).join()));
-            return outcomes;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("pipeline runner: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
         }
+        Map<StageRun, Outcome> inPlanOrder = new LinkedHashMap<>();
+        selected.forEach(r -> inPlanOrder.put(r, outcomes.get(r)));
+        return inPlanOrder;
     }
 
     private Outcome runMember(StageRun run, String master) {
