@@ -38,8 +38,8 @@ final class HadoopPaths {
                 throw new IllegalArgumentException(flag + " " + location + ": no Hadoop configuration is reachable "
                         + "for this hdfs:// path (fs.defaultFS is " + FileSystem.getDefaultUri(conf) + "; "
                         + e.getMessage() + "): set HADOOP_CONF_DIR to the directory with core-site.xml and "
-                        + "hdfs-site.xml, name the namenode in the path (hdfs://<namenode>:<port>/...), or on Spark pass --conf "
-                        + "spark.hadoop.fs.defaultFS=hdfs://<namenode>:<port>", e);
+                        + "hdfs-site.xml, name the namenode in the path (hdfs://<namenode>:<port>/...), or on Spark "
+                        + "pass --conf spark.hadoop.fs.defaultFS=hdfs://<namenode>:<port>", e);
             }
             throw new UncheckedIOException(flag + " " + location + ": no file system for it: " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));

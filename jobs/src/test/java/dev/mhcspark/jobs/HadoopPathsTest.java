@@ -31,7 +31,8 @@ class HadoopPathsTest {
         assertTrue(e.getMessage().contains("set HADOOP_CONF_DIR"), e.getMessage());
         // an HA nameservice (or a mistyped namenode) that no configuration defines
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> HadoopPaths.fileSystem("--out", "hdfs://no-such-nameservice.invalid/evals/x", new Configuration()));
+                () -> HadoopPaths.fileSystem("--out", "hdfs://no-such-nameservice.invalid/evals/x",
+                        new Configuration()));
         assertTrue(unknown.getMessage().startsWith("--out hdfs://no-such-nameservice.invalid/evals/x: no Hadoop "
                 + "configuration is reachable"), unknown.getMessage());
     }
