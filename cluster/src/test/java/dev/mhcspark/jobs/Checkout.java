@@ -25,11 +25,13 @@ final class Checkout {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream previousOut = System.out;
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         int code;
         try {
+            // before the CommandLine exists: picocli's default writer (eval compare, --help) wraps the System.out of
+            // that moment, the jobs print to System.out directly; both must land here
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            CommandLine cl = Main.commandLine();
+            cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
             code = cl.execute(args);
         } finally {
             System.setOut(previousOut);

@@ -48,8 +48,9 @@ final class EvalCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "RUN", description = "Run directory of mhc train (config.json or "
-            + "train.json, model/). Its tokenizer: the tokenized dataset's it was trained on, else bytes.")
-    Path model;
+            + "train.json, model/), local or hdfs://. Its tokenizer: the tokenized dataset's it was trained on, else "
+            + "bytes.")
+    String model;
 
     @Option(names = "--suite", converter = ScoreCommand.SuiteConverter.class, paramLabel = "bbh|drop",
             description = "Benchmark: bbh or drop.")
@@ -84,12 +85,13 @@ final class EvalCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory to create (must not exist).")
-    Path out;
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory to create (must not exist), "
+            + "local or hdfs://.")
+    String out;
 
-    @Option(names = "--master", defaultValue = SparkSessions.DEFAULT_MASTER, description = "Spark master "
-            + "(local[N], spark://..., yarn, ...), or none to run in this JVM without Spark. Default: "
-            + "${DEFAULT-VALUE}.")
+    @Option(names = "--master", description = "Spark master (local[N], spark://..., yarn, ...), or none to run in "
+            + "this JVM without Spark. Default: the one spark-submit set (mhc submit), else "
+            + SparkSessions.DEFAULT_MASTER + ".")
     String master;
 
     @Option(names = "--partitions", description = "Spark partitions of the prompts. Default: 4 x the default "
@@ -131,7 +133,8 @@ final class EvalCommand implements Callable<Integer> {
         int budget = maxNewTokens != null ? maxNewTokens
                 : evalMode == EvalMode.COT ? DEFAULT_COT_TOKENS : DEFAULT_SHORT_TOKENS;
         EvalSettings settings = new EvalSettings(suite, evalMode, model, data, tasks, shots, limit, budget, batch,
-                master, partitions, conf, out);
+                master != null ? master : SparkSessions.submittedMaster().orElse(SparkSessions.DEFAULT_MASTER),
+                partitions, conf, out);
         new EvalJob(settings, System.out).run();
         return 0;
     }
@@ -146,13 +149,14 @@ final class EvalCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "EVAL_DIR", description = "Output directories of mhc eval.")
-        List<Path> dirs;
+        @Parameters(arity = "1..*", paramLabel = "EVAL_DIR", description = "Output directories of mhc eval (local "
+                + "or hdfs://).")
+        List<String> dirs;
 
         @Override
         public Integer call() {
             PrintWriter stdout = spec.commandLine().getOut();
-            stdout.print(EvalCompare.table(dirs));
+            stdout.print(EvalCompare.table(dirs, new org.apache.hadoop.conf.Configuration()));
             stdout.flush();
             return 0;
         }

@@ -2,14 +2,17 @@ package dev.mhcspark.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The table of {@code mhc eval compare}: one row per benchmark figure, one column per model run, like Table 4 of
@@ -25,10 +28,10 @@ final class EvalCompare {
     }
 
     /** The markdown table of the evaluations in {@code dirs}, with notes on rows that are not like for like. */
-    static String table(List<Path> dirs) {
+    static String table(List<String> dirs, Configuration hadoop) {
         List<Cell> cells = new ArrayList<>();
-        for (Path dir : dirs) {
-            cells.addAll(cells(dir));
+        for (String dir : dirs) {
+            cells.addAll(cells(dir, hadoop));
         }
         Map<String, Map<String, Cell>> rows = new LinkedHashMap<>();
         List<String> columns = new ArrayList<>();
@@ -67,15 +70,20 @@ final class EvalCompare {
         return s.toString();
     }
 
-    private static List<Cell> cells(Path dir) {
-        Path file = dir.resolve("summary.json");
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(dir + ": no summary.json; expected the --out directory of an mhc eval "
-                    + "run");
+    private static List<Cell> cells(String dir, Configuration hadoop) {
+        FileSystem fs = HadoopPaths.fileSystem("eval directory", dir, hadoop);
+        Path file = new Path(dir, "summary.json");
+        try {
+            if (!fs.exists(file) || !fs.getFileStatus(file).isFile()) {
+                throw new IllegalArgumentException(dir + ": no summary.json; expected the --out directory of an mhc "
+                        + "eval run");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }
         JsonNode s;
-        try {
-            s = RunDirectory.JSON.readTree(file.toFile());
+        try (InputStream in = fs.open(file)) {
+            s = RunDirectory.JSON.readTree(in);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": not valid JSON (" + e.getMessage() + ")", e);
         }
@@ -90,16 +98,14 @@ final class EvalCompare {
         if (suite.equals("bbh")) {
             String tasks = macro.path("tasks").asInt() + " tasks";
             cells.add(new Cell("BBH " + mode + ", " + shots + ": EM (mean of " + tasks + ")", column,
-                    number(macro, "exact_match", file).asDouble(), examples, dir.toString()));
+                    number(macro, "exact_match", file).asDouble(), examples, dir));
             if (mode.equals("loglik")) {
                 cells.add(new Cell("BBH loglik per token, " + shots + ": EM (mean of " + tasks + ")", column,
-                        number(macro, "exact_match_normalized", file).asDouble(), examples, dir.toString()));
+                        number(macro, "exact_match_normalized", file).asDouble(), examples, dir));
             }
         } else if (suite.equals("drop")) {
-            cells.add(new Cell("DROP " + shots + ": F1", column, number(micro, "f1", file).asDouble(), examples,
-                    dir.toString()));
-            cells.add(new Cell("DROP " + shots + ": EM", column, number(micro, "em", file).asDouble(), examples,
-                    dir.toString()));
+            cells.add(new Cell("DROP " + shots + ": F1", column, number(micro, "f1", file).asDouble(), examples, dir));
+            cells.add(new Cell("DROP " + shots + ": EM", column, number(micro, "em", file).asDouble(), examples, dir));
         } else {
             throw new IllegalArgumentException(file + ": suite '" + suite + "'; expected bbh or drop");
         }

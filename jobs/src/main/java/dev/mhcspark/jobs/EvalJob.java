@@ -13,26 +13,23 @@ import dev.mhcspark.datasets.eval.DropPrompts;
 import dev.mhcspark.datasets.eval.DropQuestion;
 import dev.mhcspark.datasets.eval.ScoreSuite;
 import dev.mhcspark.datasets.eval.StopSequences;
+import dev.mhcspark.datasets.io.AtomicOutput;
 import dev.mhcspark.datasets.io.JobFailures;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -61,24 +58,32 @@ final class EvalJob {
 
     ObjectNode run() {
         long started = System.nanoTime();
-        if (Files.exists(settings.out())) {
-            throw new IllegalArgumentException("--out " + settings.out() + ": already exists; choose a new directory "
-                    + "(evaluations are never overwritten)");
+        Configuration hadoop = SparkSessions.hadoopConfiguration(settings.conf());
+        FileSystem outFs = HadoopPaths.fileSystem("--out", settings.out(), hadoop);
+        try {
+            if (outFs.exists(new org.apache.hadoop.fs.Path(settings.out()))) {
+                throw new IllegalArgumentException("--out " + settings.out() + ": already exists; choose a new "
+                        + "directory (evaluations are never overwritten)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("--out " + settings.out() + ": " + e.getMessage(), e);
         }
         List<EvalExample> examples = settings.suite() == ScoreSuite.BBH ? bbhExamples() : dropExamples();
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("--data " + settings.data() + ": no examples to evaluate");
         }
         if (!settings.onSpark()) {
-            ModelRun model = ModelRun.open(settings.model(), new Configuration());
-            return finish(started, model, examples, runHere(model, examples), 1);
+            ModelRun model = ModelRun.open(settings.model(), hadoop);
+            return finish(started, model, examples, runHere(model, examples), 1, hadoop);
         }
         try (SparkSession session = SparkSessions.create("mhc eval", settings.master(), settings.conf())) {
-            ModelRun model = ModelRun.open(settings.model(), session.sparkContext().hadoopConfiguration());
+            Configuration sessionHadoop = session.sparkContext().hadoopConfiguration();
+            ModelRun model = ModelRun.open(settings.model(), sessionHadoop);
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
             int partitions = settings.partitions() != null ? settings.partitions()
                     : Math.max(1, Math.min(examples.size(), 4 * jsc.defaultParallelism()));
-            return finish(started, model, examples, runOnSpark(jsc, model, examples, partitions), partitions);
+            return finish(started, model, examples, runOnSpark(jsc, model, examples, partitions), partitions,
+                    sessionHadoop);
         }
     }
 
@@ -206,7 +211,8 @@ final class EvalJob {
     private record Timed(List<PromptResult> results, long nanos) {
     }
 
-    private ObjectNode finish(long started, ModelRun model, List<EvalExample> examples, Timed timed, int partitions) {
+    private ObjectNode finish(long started, ModelRun model, List<EvalExample> examples, Timed timed, int partitions,
+                              Configuration hadoop) {
         Map<String, PromptResult> byId = new HashMap<>();
         timed.results().forEach(r -> byId.put(r.promptId(), r));
         List<ScoredExample> scored = EvalScoring.score(settings.suite(), settings.mode(), examples, byId);
@@ -220,7 +226,7 @@ final class EvalJob {
         ObjectNode summary = JsonNodeFactory.instance.objectNode();
         summary.put("suite", settings.suite().id());
         summary.put("mode", settings.mode().id());
-        summary.put("model_run", model.dir().toAbsolutePath().normalize().toString());
+        summary.put("model_run", model.dir());
         summary.put("run_label", model.label());
         summary.put("connection", model.config().connection().id());
         summary.set("model", RunDirectory.JSON.valueToTree(model.config()));
@@ -266,7 +272,7 @@ final class EvalJob {
         }
         summary.put("batch", settings.batch());
         summary.put("wall_seconds", (System.nanoTime() - started) / 1e9);
-        write(scored, summary);
+        write(scored, summary, hadoop);
 
         ObjectNode micro = (ObjectNode) summary.get("micro");
         String score = settings.suite() == ScoreSuite.BBH
@@ -282,34 +288,23 @@ final class EvalJob {
         return summary;
     }
 
-    /** Writes into a hidden sibling directory, then renames it to {@code --out}: all or nothing. */
-    private void write(List<ScoredExample> scored, ObjectNode summary) {
-        Path target = settings.out().toAbsolutePath().normalize();
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+    /** Writes into a hidden sibling directory, then renames it to {@code --out}: all or nothing, on any file system. */
+    private void write(List<ScoredExample> scored, ObjectNode summary, Configuration hadoop) {
+        AtomicOutput output = AtomicOutput.begin("--out", settings.out(), false, hadoop);
         try {
-            Files.createDirectories(temp.resolve("examples"));
-            ExamplesParquet.write(temp.resolve("examples").resolve(ExamplesParquet.FILE), scored);
-            RunDirectory.JSON.writeValue(temp.resolve("summary.json").toFile(), summary);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target);
+            FileSystem fs = HadoopPaths.fileSystem("--out", output.temp().toString(), hadoop);
+            ExamplesParquet.write(fs, new org.apache.hadoop.fs.Path(output.temp(), "examples/" + ExamplesParquet.FILE),
+                    scored);
+            try (OutputStream json = fs.create(new org.apache.hadoop.fs.Path(output.temp(), "summary.json"), false)) {
+                RunDirectory.JSON.writeValue(json, summary);
             }
+            output.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(temp);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // the failure being reported matters more
+            output.abort();
+            throw new UncheckedIOException("cannot write " + settings.out() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            output.abort();
+            throw e;
         }
     }
 }

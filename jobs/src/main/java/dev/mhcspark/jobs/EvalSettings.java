@@ -1,7 +1,6 @@
 package dev.mhcspark.jobs;
 
 import dev.mhcspark.datasets.eval.ScoreSuite;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -9,6 +8,7 @@ import java.util.Objects;
 /**
  * Everything an evaluation run is started with; validated at construction. Written into {@code summary.json}.
  *
+ * @param model        the run directory of the model (any Hadoop file system)
  * @param data         BBH: the directory of the official layout; DROP: an official-format JSON file
  * @param tasks        BBH tasks to run; empty for all (log-likelihood mode: all with answer options)
  * @param shots        worked examples in each prompt
@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param batch        prompts per forward pass
  * @param master       a Spark master, or {@code none} for this JVM
  * @param partitions   Spark partitions of the prompts; null for 4 x the default parallelism
+ * @param out          the output directory to create (any Hadoop file system)
  */
-record EvalSettings(ScoreSuite suite, EvalMode mode, Path model, String data, List<String> tasks, int shots,
+record EvalSettings(ScoreSuite suite, EvalMode mode, String model, String data, List<String> tasks, int shots,
         Integer limit, int maxNewTokens, int batch, String master, Integer partitions, Map<String, String> conf,
-        Path out) {
+        String out) {
     static final String NO_SPARK = "none";
 
     EvalSettings {

@@ -2,15 +2,14 @@ package dev.mhcspark.jobs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
@@ -48,15 +47,11 @@ final class ExamplesParquet {
     private ExamplesParquet() {
     }
 
-    static void write(Path file, List<ScoredExample> rows) {
-        Configuration conf = new Configuration(false);
-        // the raw local file system: no .crc files next to the data
-        conf.set("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class.getName());
-        conf.setBoolean("fs.file.impl.disable.cache", true);
+    /** Writes through {@code fs} (any Hadoop file system; the raw one for local disks, so no .crc files). */
+    static void write(FileSystem fs, Path file, List<ScoredExample> rows) {
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
-        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(
-                        new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri()), conf))
-                .withType(SCHEMA).withConf(conf).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(HadoopPaths.parquetFile(fs, file))
+                .withType(SCHEMA).withConf(fs.getConf()).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
             for (ScoredExample r : rows) {
                 Group g = groups.newGroup()
                         .append("prompt_id", r.promptId())

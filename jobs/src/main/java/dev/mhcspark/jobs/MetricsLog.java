@@ -15,9 +15,6 @@ import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopStreams;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
@@ -73,7 +70,7 @@ final class MetricsLog {
         Path tmp = new Path(dir, "." + name + ".tmp");
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
         try {
-            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(outputFile(tmp))
+            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(HadoopPaths.parquetFile(fs, tmp))
                     .withType(SCHEMA).withConf(conf).withCompressionCodec(CompressionCodecName.SNAPPY)
                     .withWriteMode(org.apache.parquet.hadoop.ParquetFileWriter.Mode.OVERWRITE).build()) {
                 for (MetricRecord r : records) {
@@ -94,34 +91,6 @@ final class MetricsLog {
         } finally {
             deleteQuietly(tmp);
         }
-    }
-
-    /**
-     * The file through this log's own file system: {@code HadoopOutputFile} would look the path up again and, on a
-     * local disk, get the checksummed file system, which leaves a {@code .crc} file behind every rename.
-     */
-    private OutputFile outputFile(Path path) {
-        return new OutputFile() {
-            @Override
-            public PositionOutputStream create(long blockSizeHint) throws IOException {
-                return HadoopStreams.wrap(fs.create(path, false));
-            }
-
-            @Override
-            public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-                return HadoopStreams.wrap(fs.create(path, true));
-            }
-
-            @Override
-            public boolean supportsBlockSize() {
-                return false;
-            }
-
-            @Override
-            public long defaultBlockSize() {
-                return 0;
-            }
-        };
     }
 
     /** Deletes every file holding a step after {@code step} (and leftovers of interrupted writes). */

@@ -18,7 +18,6 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -55,7 +54,7 @@ final class RunDirectory {
     /** Creates a new run directory; refuses one that already holds files, so no run is overwritten. */
     static RunDirectory create(String location, Configuration conf) {
         Path root = new Path(location);
-        FileSystem fs = fileSystem(root, conf);
+        FileSystem fs = HadoopPaths.fileSystem("--run", location, conf);
         try {
             if (fs.exists(root) && fs.listStatus(root).length > 0) {
                 throw new IllegalArgumentException("--run " + location + " already holds files; choose a new run "
@@ -71,7 +70,7 @@ final class RunDirectory {
     /** Opens the existing run directory of an interrupted run to continue it. */
     static RunDirectory resume(String location, Configuration conf) {
         Path root = new Path(location);
-        FileSystem fs = fileSystem(root, conf);
+        FileSystem fs = HadoopPaths.fileSystem("--run", location, conf);
         try {
             if (!fs.exists(new Path(root, CONFIG))) {
                 throw new IllegalArgumentException("--resume: " + location + " is not a run directory (no " + CONFIG
@@ -84,16 +83,6 @@ final class RunDirectory {
             return new RunDirectory(fs, fs.makeQualified(root));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open run directory " + location + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static FileSystem fileSystem(Path root, Configuration conf) {
-        try {
-            FileSystem fs = root.getFileSystem(conf);
-            // the checksummed local file system would put a .crc file beside every file of the run
-            return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
-        } catch (IOException e) {
-            throw new UncheckedIOException("--run " + root + ": no file system for it: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.mhcspark.jobs;
 
 import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -9,6 +11,15 @@ final class SparkSessions {
     static final String DEFAULT_MASTER = "local[*]";
 
     private SparkSessions() {
+    }
+
+    /**
+     * The master spark-submit chose ({@code mhc submit}; in YARN cluster mode the ApplicationMaster sets it), which
+     * a command's own default must not override: a job submitted to YARN would otherwise run in local mode inside
+     * the ApplicationMaster's container, or not on Spark at all.
+     */
+    static Optional<String> submittedMaster() {
+        return Optional.ofNullable(System.getProperty("spark.master")).filter(m -> !m.isBlank());
     }
 
     /**
@@ -27,5 +38,20 @@ final class SparkSessions {
         sparkConf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.forEach(sparkConf::set);
         return SparkSession.builder().appName(appName).config(sparkConf).getOrCreate();
+    }
+
+    /**
+     * The Hadoop configuration a Spark session would give (the classpath's *-site.xml plus every
+     * {@code spark.hadoop.*} setting of spark-submit and {@code --conf}), without starting one: to check and write
+     * paths before, or without, a session.
+     */
+    static Configuration hadoopConfiguration(Map<String, String> conf) {
+        SparkConf sparkConf = new SparkConf();
+        conf.forEach(sparkConf::set);
+        Configuration hadoop = new Configuration();
+        for (scala.Tuple2<String, String> e : sparkConf.getAllWithPrefix("spark.hadoop.")) {
+            hadoop.set(e._1(), e._2());
+        }
+        return hadoop;
     }
 }

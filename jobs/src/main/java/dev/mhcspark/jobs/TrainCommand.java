@@ -48,9 +48,9 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: runs/<connection>-<yyyyMMdd-HHmmss>). Must not hold files yet, unless --resume.")
     String run;
 
-    @Option(names = "--master", defaultValue = "none", description = "Where to train: none (this JVM, text "
-            + "file or --synthetic) or a Spark master (local[N], spark://..., yarn, k8s://...; needs a tokenized "
-            + "--data). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--master", description = "Where to train: none (this JVM, text file or --synthetic) or a "
+            + "Spark master (local[N], spark://..., yarn, k8s://...; needs a tokenized --data). Default: none, or the "
+            + "master spark-submit set (mhc submit).")
     String master;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting (repeatable; Spark "
@@ -198,6 +198,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (master == null) {
+            master = SparkSessions.submittedMaster().orElse("none");
+        }
         if (!"none".equals(master)) {
             return trainOnSpark();
         }
@@ -273,6 +276,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         try (SparkSession session = SparkSessions.create("mhc train", master, conf)) {
             Configuration hadoop = session.sparkContext().hadoopConfiguration();
+            HadoopPaths.fileSystem("--data", data, hadoop);
+            if (run != null) {
+                HadoopPaths.fileSystem("--run", run, hadoop);
+            }
             DatasetManifest manifest = DatasetManifest.read(data, hadoop);
             manifest.loadTokenizer(data, hadoop);
             int t = seqLen != null ? seqLen : manifest.seqLen();

@@ -293,7 +293,7 @@ class EvalRunCommandTest {
 
     @Test
     void generationStopsWhereAStopSequenceFirstAppears() {
-        ModelRun model = ModelRun.open(run, new Configuration());
+        ModelRun model = ModelRun.open(run.toString(), new Configuration());
         List<EvalItem> items = List.of(new EvalItem("a", "Q: is it red?\nA:", null),
                 new EvalItem("b", "Q: is it blue?\nA: So", null));
         for (int i = 0; i < items.size(); i++) {

@@ -28,12 +28,17 @@ public final class AtomicOutput {
 
     /** Refuses an existing {@code output} unless {@code overwrite}; creates the temporary directory. */
     public static AtomicOutput begin(String output, boolean overwrite, Configuration conf) {
+        return begin("--output", output, overwrite, conf);
+    }
+
+    /** As {@link #begin(String, boolean, Configuration)}, with errors naming the option {@code flag}. */
+    public static AtomicOutput begin(String flag, String output, boolean overwrite, Configuration conf) {
         try {
             Path target = new Path(output);
             FileSystem fs = target.getFileSystem(conf);
             target = fs.makeQualified(target);
             if (!overwrite && fs.exists(target)) {
-                throw new IllegalArgumentException("--output " + output + ": already exists; choose another "
+                throw new IllegalArgumentException(flag + " " + output + ": already exists; choose another "
                         + "directory or pass --overwrite to replace it");
             }
             Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
@@ -42,7 +47,7 @@ public final class AtomicOutput {
             }
             return new AtomicOutput(fs, target, temp, overwrite);
         } catch (IOException e) {
-            throw new UncheckedIOException("--output " + output + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(flag + " " + output + ": " + e.getMessage(), e);
         }
     }
 
