@@ -2,7 +2,6 @@ package dev.mhcspark.jobs;
 
 import dev.mhcspark.jobs.report.ReportJob;
 import dev.mhcspark.jobs.report.ReportSettings;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +57,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String evaluation = evals.isEmpty() ? "" : EvalCompare.table(evals.stream().map(Path::of).toList());
+        String evaluation = evals.isEmpty() ? "" : EvalCompare.table(evals, new org.apache.hadoop.conf.Configuration());
         ReportSettings settings = new ReportSettings(runDirs, out, title, overwrite, width, height, evaluation);
         Map<String, String> sparkConf = new LinkedHashMap<>();
         // aggregates of one run's metrics fit one partition; Spark's default of 200 would cost 200 tasks each
