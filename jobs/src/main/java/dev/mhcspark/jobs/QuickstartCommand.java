@@ -52,7 +52,7 @@ final class QuickstartCommand implements Callable<Integer> {
         int exit = PipelineCommand.execute(PipelineFile.read(file), workdir.toString(), master, Set.of(), null, 1,
                 false, out);
         if (exit == 0) {
-            try (Stream<Path> reports = Files.walk(workdir.resolve("report"), 2)) {
+            try (Stream<Path> reports = Files.walk(workdir.resolve("report"), 3)) {
                 reports.filter(p -> p.getFileName().toString().equals("report.md")).findFirst().ifPresent(r -> {
                     out.println();
                     out.println("quickstart: the report: " + r.toAbsolutePath());
