@@ -55,13 +55,13 @@ mkdir -p "$WORK/spark-home/jars"
 CLASSPATH_ALL="$ROOT/jobs/target/mhc-jobs_2.12-0.1.0-SNAPSHOT.jar:$(cat "$ROOT/jobs/target/classpath.txt")"
 run="$WORK/local-cluster-mhc"
 ( peak=0; while sleep 1; do
-    kb=$(ps -eo rss,args | grep '[C]oarseGrainedExecutorBackend' | awk '{print $1}' | sort -n | tail -1)
-    [[ -n "$kb" && "$kb" -gt "$peak" ]] && peak=$kb && echo "$peak" > "$WORK/executor-rss"
+    kb=$(ps -eo rss,args | awk '/[C]oarseGrainedExecutorBackend/ {print $1}' | sort -n | tail -1)
+    if [[ -n "$kb" && "$kb" -gt "$peak" ]]; then peak=$kb; echo "$peak" > "$WORK/executor-rss"; fi
   done ) & sampler=$!
 echo 0 > "$WORK/executor-rss"
-SPARK_HOME="$WORK/spark-home" timed "$run" "$ROOT/bin/mhc" train --data "$DATA" --master 'local-cluster[2,1,1536]' \
+SPARK_HOME="$WORK/spark-home" SPARK_SCALA_VERSION=2.12 timed "$run" "$ROOT/bin/mhc" train --data "$DATA" --master 'local-cluster[2,1,1536]' \
   --workers 2 --averaging-frequency 8 --connection mhc "${MODEL[@]}" --steps "$STEPS" --eval-every "$STEPS" \
   --metrics-every 8 --checkpoint-every "$STEPS" --conf "spark.executor.extraClassPath=$CLASSPATH_ALL" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1
-kill "$sampler"
+kill "$sampler" 2>/dev/null || true
 report "$run" "local-cluster[2,1,1536], mhc" "$(cat "$WORK/rss")" "$(( $(cat "$WORK/executor-rss") / 1024 )) MB (largest)"

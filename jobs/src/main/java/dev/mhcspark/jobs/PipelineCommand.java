@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -157,11 +158,15 @@ final class PipelineCommand implements Callable<Integer> {
             }
             if (commandMaster != null) {
                 out.println("           mhc " + PipelineRunner.withMaster(r, r.args(), commandMaster).stream()
-                        .map(a -> a.matches("[A-Za-z0-9_./:=@,+\\[\\]*-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
-                        .collect(java.util.stream.Collectors.joining(" ")));
+                        .map(PipelineCommand::shellWord).collect(Collectors.joining(" ")));
             }
         }
         out.flush();
+    }
+
+    /** {@code arg} as a shell would need it typed: quoted if it holds anything but plain path characters. */
+    private static String shellWord(String arg) {
+        return arg.matches("[A-Za-z0-9_./:=@,+\\[\\]*-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     static PipelinePlanner.Context context() {

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Where a stage member stands, as {@code pipeline status} shows it.
@@ -42,7 +44,7 @@ public record MemberState(State state, String reason) {
     /** What changed between the record of an earlier output and the current one, e.g. {@code lr: 0.001 -> 0.003}. */
     static String differences(JsonNode before, JsonNode now) {
         List<String> changes = new ArrayList<>();
-        compare("", before.path("params"), now.path("params"), changes);
+        compare(before.path("params"), now.path("params"), changes);
         for (Iterator<Map.Entry<String, JsonNode>> it = now.path("inputs").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> input = it.next();
             if (!input.getValue().equals(before.path("inputs").get(input.getKey()))) {
@@ -61,15 +63,17 @@ public record MemberState(State state, String reason) {
         return changes.isEmpty() ? "its key changed" : String.join("; ", changes);
     }
 
-    private static void compare(String prefix, JsonNode before, JsonNode now, List<String> changes) {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+    private static void compare(JsonNode before, JsonNode now, List<String> changes) {
+        Set<String> names = new TreeSet<>();
         before.fieldNames().forEachRemaining(names::add);
         now.fieldNames().forEachRemaining(names::add);
         for (String name : names) {
             JsonNode b = before.get(name);
             JsonNode n = now.get(name);
-            if (b == null || n == null || !b.equals(n)) {
-                changes.add(prefix + name + ": " + (b == null ? "(unset)" : b.toString().replace("\"", "")) + " -> "
+            // a reference's value is its upstream member's key: "upstream ... changed" says it better
+            boolean references = b != null && n != null && b.toString().contains("@") && n.toString().contains("@");
+            if ((b == null || n == null || !b.equals(n)) && !references) {
+                changes.add(name + ": " + (b == null ? "(unset)" : b.toString().replace("\"", "")) + " -> "
                         + (n == null ? "(unset)" : n.toString().replace("\"", "")));
             }
         }
