@@ -9,12 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mhcspark.jobs.pipeline.PipelineException;
 import dev.mhcspark.jobs.pipeline.PipelineFile;
 import dev.mhcspark.jobs.pipeline.PipelinePlanner;
+import dev.mhcspark.jobs.pipeline.PipelineRunner;
 import dev.mhcspark.jobs.pipeline.StageRun;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +106,36 @@ class PipelineFileTest {
 
     private static List<String> keys(List<StageRun> plan) {
         return plan.stream().map(StageRun::key).toList();
+    }
+
+    @Test
+    void onlyAndFromSelectStagesWhoseInputsAreDone() {
+        List<StageRun> plan = plan(VALID);
+        PipelineRunner runner = new PipelineRunner(plan, tmp.resolve("w").toString(), new Configuration(),
+                Main.class.getName(), new PrintWriter(System.out));
+        Set<String> stages = Set.of("data", "train", "bbh", "report");
+        assertEquals(plan, runner.selection(new PipelineRunner.Options("local[1]", 1, Set.of(), null), stages));
+        IllegalArgumentException notDone = assertThrows(IllegalArgumentException.class, () -> runner.selection(
+                new PipelineRunner.Options("local[1]", 1, Set.of("train"), null), stages));
+        assertEquals("train[connection-residual_lr-1e-3] reads data, which is not done and not selected; run it "
+                + "first (or drop --only/--from)", notDone.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> runner.selection(
+                new PipelineRunner.Options("local[1]", 1, Set.of(), "bbh"), stages), "bbh reads train, not done");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> runner.selection(
+                new PipelineRunner.Options("local[1]", 1, Set.of(), "trian"), stages));
+        assertEquals("--from trian: no such stage; stages: " + stages, unknown.getMessage());
+    }
+
+    @Test
+    void clusterMastersGoThroughSubmit() {
+        StageRun train = plan(VALID).get(1);
+        assertEquals(List.of("train", "--data"), PipelineRunner.withMaster(train, train.args(), "local[2]")
+                .subList(0, 2));
+        assertEquals(List.of("--master", "local[2]"), PipelineRunner.withMaster(train, train.args(), "local[2]")
+                .subList(train.args().size(), train.args().size() + 2));
+        List<String> yarn = PipelineRunner.withMaster(train, train.args(), "yarn");
+        assertEquals(List.of("submit", "--master", "yarn", "train", "--data"), yarn.subList(0, 5));
+        assertFalse(yarn.subList(3, yarn.size()).contains("--master"), "spark-submit sets the master");
     }
 
     @Test
