@@ -33,9 +33,10 @@ public final class AtomicFile {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-            try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
-                    StandardCharsets.UTF_8), 1 << 16)) {
+            // not Files.createTempFile: its owner-only permissions would stay on the renamed file
+            tmp = dir.resolve("." + absolute.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+            try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp,
+                    java.nio.file.StandardOpenOption.CREATE_NEW), StandardCharsets.UTF_8), 1 << 16)) {
                 body.write(out);
             }
             try {
