@@ -255,7 +255,7 @@ public final class PipelinePlanner {
                 }
             }
         }
-        List<Binding> bindings = List.of(new Binding(new LinkedHashMap<>(), new TreeMap<>(), new ArrayList<>()));
+        List<Binding> bindings = List.of(new Binding(new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>()));
         for (String upstream : fanOut) {
             List<Binding> next = new ArrayList<>();
             for (Binding b : bindings) {
@@ -297,7 +297,7 @@ public final class PipelinePlanner {
     /** The upstream member each fan-out reference is bound to, and this member's grid values. */
     private record Binding(Map<String, StageRun> upstream, Map<String, Scalar> grid, List<String> labels) {
         Binding copy() {
-            return new Binding(new LinkedHashMap<>(upstream), new TreeMap<>(grid), new ArrayList<>(labels));
+            return new Binding(new LinkedHashMap<>(upstream), new LinkedHashMap<>(grid), new ArrayList<>(labels));
         }
     }
 
