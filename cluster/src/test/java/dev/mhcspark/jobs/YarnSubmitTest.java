@@ -247,7 +247,7 @@ class YarnSubmitTest {
     }
 
     /**
-     * {@code mhc eval} (here in this JVM on {@code local[2]}) reads the model the YARN job trained from its HDFS
+     * {@code mhc eval} (here in this JVM, {@code --master none}: the Spark path is tested in the jobs module) reads the model the YARN job trained from its HDFS
      * run directory and writes its output to HDFS, atomically; {@code eval compare} reads it back from there.
      */
     @Test
@@ -256,11 +256,11 @@ class YarnSubmitTest {
         assumeTrue(trained, "needs the run of the train test");
         String bbh = Checkout.HOME.resolve("../shared/data/bbh").normalize().toString();
         String[] args = {"eval", "--model", hdfsRoot + RUN, "--suite", "bbh", "--data", bbh, "--tasks",
-                "navigate,snarks", "--mode", "loglik", "--limit", "3", "--master", "local[2]", "--out",
+                "navigate,snarks", "--mode", "loglik", "--limit", "3", "--master", "none", "--out",
                 hdfsRoot + EVAL};
         long start = System.nanoTime();
         Checkout.Result result = Checkout.mhc(args);
-        System.out.printf(Locale.ROOT, "YarnSubmitTest: eval (local[2], model and output on HDFS) in %.1f s%n",
+        System.out.printf(Locale.ROOT, "YarnSubmitTest: eval (model and output on HDFS) in %.1f s%n",
                 (System.nanoTime() - start) / 1e9);
         assertEquals(0, result.exitCode(), result.out() + result.err());
         assertTrue(result.out().contains("done: bbh loglik on mhc-yarn, 6 examples"), result.out());

@@ -108,8 +108,19 @@ class PipelineRunTest {
                   connection: [residual, mhc]
                   lr: [1e-2, 2e-2]
                 """.indent(4), 6));
-        run(file, work);
+        run(file, work, "--max-parallel", "2");
         assertEquals(Map.of("data", 1L, "train", 4L, "report", 1L), started(work));
+        int running = 0;
+        int mostAtOnce = 0;
+        for (JsonNode e : events(work)) {
+            running += switch (e.path("event").asText()) {
+                case "started" -> 1;
+                case "finished", "failed" -> -1;
+                default -> 0;
+            };
+            mostAtOnce = Math.max(mostAtOnce, running);
+        }
+        assertEquals(2, mostAtOnce, "--max-parallel 2: two members at a time, never more");
 
         List<Path> runs;
         try (Stream<Path> found = Files.find(work.resolve("train"), 3, (p, a) -> p.endsWith("summary.json"))) {
@@ -186,8 +197,10 @@ class PipelineRunTest {
         }
     }
 
-    private static void run(Path file, Path work) {
-        Cli cli = Cli.run("pipeline", "run", file.toString(), "--workdir", work.toString());
+    private static void run(Path file, Path work, String... options) {
+        List<String> args = new ArrayList<>(List.of("pipeline", "run", file.toString(), "--workdir", work.toString()));
+        args.addAll(List.of(options));
+        Cli cli = Cli.run(args.toArray(String[]::new));
         assertEquals(0, cli.exit(), () -> cli.out() + cli.err());
     }
 
