@@ -45,6 +45,8 @@ public final class PipelineRunner {
         }
     }
 
+    private static final String INTERRUPTED = "interrupted: the pipeline was stopped; the next run resumes or redoes it";
+
     /** How a member's run ended. */
     public enum Outcome { CACHED, RAN, FAILED, BLOCKED }
 
@@ -156,6 +158,9 @@ public final class PipelineRunner {
             console.println("pipeline: " + run.id() + ": done already (" + run.output() + ")");
             return Outcome.CACHED;
         }
+        if (StageProcess.stopping()) {
+            return Outcome.BLOCKED; // the pipeline is being stopped: start nothing new
+        }
         long started = System.nanoTime();
         try {
             store.lock(run);
@@ -191,7 +196,8 @@ public final class PipelineRunner {
                 console.printf("pipeline: %s: finished in %.1f s -> %s%n", run.id(), seconds, run.output());
                 return Outcome.RAN;
             }
-            String reason = exit == 0 ? "exited 0 but its output is incomplete" : "exit code " + exit;
+            String reason = StageProcess.stopping() ? INTERRUPTED
+                    : exit == 0 ? "exited 0 but its output is incomplete" : "exit code " + exit;
             store.recordFailure(run, exit, reason);
             store.event(run, "failed", reason);
             console.printf("pipeline: %s: FAILED (%s) after %.1f s; log: %s/%s%n", run.id(), reason, seconds,
@@ -201,8 +207,9 @@ public final class PipelineRunner {
             Thread.currentThread().interrupt();
             return Outcome.FAILED;
         } catch (Exception e) {
-            store.recordFailure(run, -1, e.toString());
-            console.println("pipeline: " + run.id() + ": FAILED: " + e);
+            String reason = StageProcess.stopping() ? INTERRUPTED : e.toString();
+            store.recordFailure(run, -1, reason);
+            console.println("pipeline: " + run.id() + ": FAILED: " + reason);
             return Outcome.FAILED;
         } finally {
             store.unlock(run);

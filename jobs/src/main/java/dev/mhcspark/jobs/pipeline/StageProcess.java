@@ -27,10 +27,19 @@ public final class StageProcess {
     public static final String EXIT_WITH_PARENT = "mhc.exitWithParent";
 
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    private static volatile boolean stopping;
 
     static {
         // Ctrl-C: stop the children now rather than when they notice their input closing
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroy), "stage-children"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            RUNNING.forEach(Process::destroy);
+        }, "stage-children"));
+    }
+
+    /** This JVM is shutting down (Ctrl-C, kill): a stage that ends now was stopped, it did not fail. */
+    static boolean stopping() {
+        return stopping;
     }
 
     private final String mainClass;
