@@ -47,10 +47,6 @@ final class StageStore {
         }
     }
 
-    FileSystem fs() {
-        return fs;
-    }
-
     /** The member's output is there and complete (its command's completion marker exists). */
     boolean complete(StageRun run) {
         String marker = run.stage().type().completeMarker();
