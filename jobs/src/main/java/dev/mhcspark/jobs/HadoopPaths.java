@@ -17,7 +17,7 @@ import org.apache.parquet.io.PositionOutputStream;
  * {@code hdfs:///runs/x} fails deep inside the HDFS client ("Incomplete HDFS URI, no host") and an HA nameservice
  * as an unknown host; both mean the same thing to the user: HADOOP_CONF_DIR is not set.
  */
-final class HadoopPaths {
+public final class HadoopPaths {
     private HadoopPaths() {
     }
 
@@ -26,7 +26,7 @@ final class HadoopPaths {
      * @param location the path as the user gave it
      * @return the path's file system; the raw one for local paths, so no {@code .crc} file appears beside every file
      */
-    static FileSystem fileSystem(String flag, String location, Configuration conf) {
+    public static FileSystem fileSystem(String flag, String location, Configuration conf) {
         Path path = new Path(location);
         try {
             FileSystem fs = path.getFileSystem(conf);

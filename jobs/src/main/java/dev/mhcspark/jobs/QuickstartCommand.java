@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,11 +43,8 @@ final class QuickstartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (fresh && Files.exists(workdir)) {
             out.println("quickstart: --fresh: deleting " + workdir);
-            try (Stream<Path> files = Files.walk(workdir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            HadoopPaths.fileSystem("--workdir", workdir.toString(), new Configuration())
+                    .delete(new org.apache.hadoop.fs.Path(workdir.toAbsolutePath().toString()), true);
         }
         Path file = Launcher.home().resolve("pipelines/quickstart.yaml");
         int exit = PipelineCommand.execute(PipelineFile.read(file), workdir.toString(), master, Set.of(), null, 1,

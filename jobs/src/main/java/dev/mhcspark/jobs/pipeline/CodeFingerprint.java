@@ -1,5 +1,6 @@
 package dev.mhcspark.jobs.pipeline;
 
+import dev.mhcspark.datasets.io.Checksums;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -24,7 +25,7 @@ public final class CodeFingerprint {
 
     /** The fingerprint of the jars or class directories that hold {@code classes}. */
     public static String of(List<Class<?>> classes) {
-        MessageDigest sha = Hashing.sha256();
+        MessageDigest sha = Checksums.newSha256();
         classes.stream().map(CodeFingerprint::location).distinct().sorted().forEach(location -> {
             try {
                 if (Files.isDirectory(location)) {

@@ -1,5 +1,6 @@
 package dev.mhcspark.jobs.pipeline;
 
+import dev.mhcspark.datasets.io.Checksums;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
@@ -17,21 +17,13 @@ final class Hashing {
     private Hashing() {
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
-
     static String of(String text) {
-        return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(Checksums.newSha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The hash of a file's bytes, or of a directory's relative file names and contents. */
     static String ofTree(Path root) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Checksums.newSha256();
         byte[] buffer = new byte[1 << 16];
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList()) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -23,12 +24,14 @@ public record MemberState(State state, String reason) {
         if (store.complete(run)) {
             return new MemberState(State.DONE, "");
         }
-        if (store.liveLock(run).isPresent()) {
-            return new MemberState(State.RUNNING, "pid " + store.liveLock(run).get().path("pid").asLong());
+        Optional<JsonNode> lock = store.liveLock(run);
+        if (lock.isPresent()) {
+            return new MemberState(State.RUNNING, "pid " + lock.get().path("pid").asLong());
         }
-        if (store.failure(run).isPresent()) {
-            JsonNode f = store.failure(run).get();
-            return new MemberState(State.FAILED, f.path("reason").asText() + " (log: " + f.path("log").asText() + ")");
+        Optional<JsonNode> failure = store.failure(run);
+        if (failure.isPresent()) {
+            return new MemberState(State.FAILED, failure.get().path("reason").asText() + " (log: "
+                    + failure.get().path("log").asText() + ")");
         }
         if (store.dirExists(run)) {
             return new MemberState(State.FAILED, "interrupted (its process died before the output was complete); "

@@ -2,6 +2,7 @@ package dev.mhcspark.jobs.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mhcspark.jobs.HadoopPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +17,6 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -37,14 +37,7 @@ final class StageStore {
 
     StageStore(String workdir, Configuration conf) {
         this.workdir = new Path(workdir);
-        try {
-            FileSystem f = this.workdir.getFileSystem(conf);
-            // the checksummed local file system would put a .crc file beside every file
-            this.fs = f instanceof LocalFileSystem local ? local.getRaw() : f;
-        } catch (IOException e) {
-            throw new UncheckedIOException("work directory " + workdir + ": no file system for it: " + e.getMessage(),
-                    e);
-        }
+        this.fs = HadoopPaths.fileSystem("--workdir", workdir, conf);
     }
 
     /** The member's output is there and complete (its command's completion marker exists). */
