@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,11 +22,11 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@code train/} and {@code val/} plus {@code manifest.json}, committed atomically. Each stage is a reusable
  * class of this package; this one wires them and keeps the books.
  *
- * <p>Spark work: one pass over the inputs to inspect them (size, SHA-256, UTF-8), one to tokenize (tokens are
- * cached, so documents are tokenized once), and one shuffle per split that groups sequences into shards. BPE
+ * <p>Spark work: one pass over the inputs to inspect them (size, SHA-256, UTF-8), one to tokenize, which
+ * spills each partition's tokens per split to {@code _tokens/} in the temporary dataset directory, and one
+ * that cuts the spilled streams into sequences and writes the shards, a task per shard (no shuffle). BPE
  * training and {@code --dedup} each add one pass over the documents.
  */
 public final class TokenizeJob {
@@ -48,7 +49,6 @@ public final class TokenizeJob {
     private final TokenizeSettings settings;
     private final TokenizerResolver tokenizers;
     private final Consumer<String> console;
-    int blockTokens = PartitionTokenizer.DEFAULT_BLOCK_TOKENS;
     int pieceChars = PartitionTokenizer.DEFAULT_PIECE_CHARS;
     long progressMillis = 5_000;
 
@@ -100,35 +100,30 @@ public final class TokenizeJob {
         int pieces = pieceChars;
         Broadcast<long[]> drop = sc.broadcast(dropped);
         Broadcast<Tokenizer> shippedTokenizer = sc.broadcast(tokenizer);
-        int blocks = blockTokens;
         Progress.Counters counters = Progress.Counters.register(sc, "tokenize");
-
-        JavaRDD<TokenBlock> tokenBlocks = corpus.partitions().mapPartitionsWithIndex((index, it) -> {
-            Tokenizer tok = shippedTokenizer.value();
-            long[] dropIds = drop.value();
-            return new PartitionTokenizer(index, it.hasNext() ? it.next() : List.of(), s, tok, hadoopConf.value(),
-                    id -> Arrays.binarySearch(dropIds, id) >= 0, blocks, pieces, counters);
-        }, true).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        Path spill = new Path(dir, "_tokens");
+        String spillDir = spill.toString();
 
         console.accept(String.format("tokenize: %s of text in %d partition(s) with %s (vocab %,d)",
                 Progress.bytes(inputBytes), corpus.partitions().getNumPartitions(), tokenizer.spec(),
                 tokenizer.vocabSize()));
         long tokenizing = System.nanoTime();
-        List<BlockInfo> infos;
+        List<PartitionTokenizer.Result> results;
         try (Progress progress = Progress.start("tokenize", inputBytes, counters, console, progressMillis)) {
-            infos = tokenBlocks.map(BlockInfo::of).collect();
+            results = new ArrayList<>(corpus.partitions().mapPartitionsWithIndex((index, it) -> {
+                Tokenizer tok = shippedTokenizer.value();
+                long[] dropIds = drop.value();
+                TaskContext task = TaskContext.get();
+                Path prefix = new Path(spillDir, String.format("p%05d-a%d", index, task.taskAttemptId()));
+                return List.of(PartitionTokenizer.run(index, it.hasNext() ? it.next() : List.of(), s, tok,
+                        hadoopConf.value(), id -> Arrays.binarySearch(dropIds, id) >= 0, pieces, prefix,
+                        counters)).iterator();
+            }, true).collect());
         }
+        results.sort(Comparator.comparingInt(PartitionTokenizer.Result::partition));
         console.accept(String.format("tokenize: tokenized in %.1f s", (System.nanoTime() - tokenizing) / 1e9));
         PartitionStats total = new PartitionStats();
-        Map<Integer, List<long[]>> blocksBySplit = new HashMap<>();
-        for (BlockInfo info : infos) {
-            if (info.stats() != null) {
-                total.add(info.stats());
-            } else {
-                blocksBySplit.computeIfAbsent(info.split(), k -> new ArrayList<>())
-                        .add(new long[] {info.key(), info.tokens()});
-            }
-        }
+        results.forEach(r -> total.add(r.stats()));
         long keptDocuments = total.split(Split.TRAIN).documents() + total.split(Split.VAL).documents();
         if (keptDocuments == 0) {
             throw new IllegalArgumentException("--input " + String.join(" ", settings.corpus().inputs())
@@ -137,20 +132,29 @@ public final class TokenizeJob {
                     + total.badRecords + " bad record(s))");
         }
 
-        Map<String, DatasetManifest.SplitInfo> splits = new LinkedHashMap<>();
+        int sequenceTokens = settings.seqLen() + 1;
+        List<ShardWriter.SplitPlan> plans = new ArrayList<>();
         for (Split split : Split.values()) {
-            SequencePacker packer = new SequencePacker(settings.seqLen() + 1,
-                    blocksBySplit.getOrDefault(split.ordinal(), List.of()));
-            long writing = System.nanoTime();
-            List<DatasetManifest.Shard> shards = ShardWriter.write(spark, tokenBlocks, split, packer,
-                    settings.seqLen() + 1, settings.shards(), dir);
-            console.accept(String.format("tokenize: %s: %,d sequences in %d shard(s) written in %.1f s",
-                    split.dirName(), packer.sequences(), shards.size(), (System.nanoTime() - writing) / 1e9));
-            SplitStats stats = total.split(split);
-            splits.put(split.dirName(), new DatasetManifest.SplitInfo(stats.documents(), stats.bytes(),
-                    stats.tokens(), packer.sequences(), packer.droppedTailTokens(), shards));
+            plans.add(ShardWriter.plan(split, results.stream().map(r -> r.stream(split)).toList(), sequenceTokens,
+                    settings.shards()));
         }
-        tokenBlocks.unpersist(false);
+        long writing = System.nanoTime();
+        List<List<DatasetManifest.Shard>> shards = ShardWriter.write(sc, plans, sequenceTokens, dir);
+        Map<String, DatasetManifest.SplitInfo> splits = new LinkedHashMap<>();
+        for (ShardWriter.SplitPlan plan : plans) {
+            SplitStats stats = total.split(plan.split());
+            splits.put(plan.split().dirName(), new DatasetManifest.SplitInfo(stats.documents(), stats.bytes(),
+                    stats.tokens(), plan.sequences(), stats.tokens() - plan.sequences() * sequenceTokens,
+                    shards.get(plan.split().ordinal())));
+        }
+        console.accept(String.format("tokenize: wrote %,d train / %,d val sequences in %d + %d shard(s) in %.1f s",
+                plans.get(0).sequences(), plans.get(1).sequences(), shards.get(0).size(), shards.get(1).size(),
+                (System.nanoTime() - writing) / 1e9));
+        try {
+            spill.getFileSystem(conf).delete(spill, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting " + spill + ": " + e.getMessage(), e);
+        }
 
         DatasetManifest manifest = manifest(tokenizer, dir, conf, corpus, total, splits);
         manifest.write(dir, conf);
@@ -207,12 +211,5 @@ public final class TokenizeJob {
                         read.normalization().name().toLowerCase(Locale.ROOT), settings.dedup(),
                         read.onInvalidUtf8().name().toLowerCase(Locale.ROOT), read.partitionBytes()),
                 splits, dropped, inputs, DatasetManifest.SCHEMA, sparkConf);
-    }
-
-    /** What the driver needs of a block: where it goes in its split's stream and how long it is. */
-    record BlockInfo(int split, long key, long tokens, PartitionStats stats) implements java.io.Serializable {
-        static BlockInfo of(TokenBlock b) {
-            return new BlockInfo(b.split(), b.key(), b.tokens().length, b.stats());
-        }
     }
 }

@@ -49,6 +49,17 @@ final class ParquetShards {
         return out;
     }
 
+    /** The doc_id column of every part file, in order. */
+    static long[] docIds(Path splitDir) throws IOException {
+        List<Long> out = new ArrayList<>();
+        for (Path file : partFiles(splitDir)) {
+            for (Group row : rows(file)) {
+                out.add(row.getLong("doc_id", 0));
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
     static List<Path> partFiles(Path splitDir) throws IOException {
         try (Stream<Path> files = Files.list(splitDir)) {
             return files.filter(p -> p.getFileName().toString().matches("part-\\d{5}\\.parquet")).sorted().toList();

@@ -62,7 +62,6 @@ class TokenizeJobTest {
 
     static DatasetManifest run(TokenizeSettings settings, Tokenizer tokenizer) {
         TokenizeJob job = new TokenizeJob(spark, settings, (spec, docs, dir) -> tokenizer, line -> { });
-        job.blockTokens = 97;  // many blocks, so sequences straddle blocks and partitions
         return job.run();
     }
 
@@ -109,6 +108,8 @@ class TokenizeJobTest {
                 assertArrayEquals(expected.get(i), viaSpark.get(i), split + " sequence " + i + " (Spark)");
                 assertArrayEquals(expected.get(i), viaParquet.get(i), split + " sequence " + i + " (Parquet)");
             }
+            assertArrayEquals(oracle.firstDocuments(split, seqLen + 1),
+                    ParquetShards.docIds(Path.of(out, split.dirName())), split + " doc_id of each sequence");
             DatasetManifest.SplitInfo info = manifest.split(split.dirName());
             assertEquals(expected.size(), info.sequences());
             assertEquals(oracle.documents(split), info.documents());
@@ -315,6 +316,24 @@ class TokenizeJobTest {
                 }
             }
             return stream.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** The document id (input index * 2^40 + ordinal) of each sequence's first token. */
+        long[] firstDocuments(Split split, int sequenceTokens) {
+            List<Long> owners = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                if (splits.get(i) == split) {
+                    long id = (ids.get(i)[0] << 40) + ids.get(i)[1];
+                    for (int k = tokenizer.encode(texts.get(i)).length; k >= 0; k--) {
+                        owners.add(id);
+                    }
+                }
+            }
+            long[] out = new long[owners.size() / sequenceTokens];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = owners.get(i * sequenceTokens);
+            }
+            return out;
         }
 
         List<int[]> sequences(Split split, int sequenceTokens) {
