@@ -32,8 +32,8 @@ for spec in "${SPECS[@]}"; do
   java -Xmx6g -cp "$ROOT/bench/target/mhc-bench_2.12-0.1.0-SNAPSHOT.jar:$(cat "$ROOT/bench/target/classpath.txt")" \
     dev.mhcspark.bench.TokenizerThroughput "$spec" "$CORPUS"
   out="$WORK/ds-${spec//[:\/]/_}"
-  MHC_JAVA_OPTS="-Xmx6g" /usr/bin/time -f "peak RSS of the job (driver + local executors): %M KB" \
+  MHC_JAVA_OPTS="-Xmx6g" /usr/bin/time -f "bin/mhc tokenize wall (JVM and Spark start-up included): %e s; peak RSS (driver + local executors): %M KB" \
     "$ROOT/bin/mhc" tokenize --input "$CORPUS" --output "$out" --tokenizer "$spec" --seq-len 1024 \
     --doc-split blank-line --shards 8 --master "local[$CORES]" --overwrite 2>&1 \
-    | grep -E "^tokenize: done|peak RSS|corpus:" || true
+    | grep -E "^tokenize: (inspected|tokenized|wrote|done)|peak RSS|corpus:" || true
 done
