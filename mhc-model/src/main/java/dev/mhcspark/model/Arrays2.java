@@ -1,7 +1,8 @@
 package dev.mhcspark.model;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -13,8 +14,10 @@ final class Arrays2 {
     private Arrays2() {
     }
 
-    /** Per-thread staging buffer for float <-> double conversions (one bulk JNI copy, then a plain loop). */
-    private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[0]);
+    /** Elements converted per parallel task: large enough to amortise scheduling, small enough for L2. */
+    private static final int CHUNK = 1 << 15;
+    /** Per-thread staging chunk for float <-> double conversions. */
+    private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
     /** The values of {@code a} in row-major order, as a fresh double array. */
     static double[] toDoubles(INDArray a) {
@@ -23,55 +26,76 @@ final class Arrays2 {
 
     /**
      * The values of {@code a} in row-major order, written into {@code reuse} when it has the right length (the
-     * connections convert the same large shapes every step; fresh 16 MB arrays cost zeroing and GC).
+     * connections convert the same large shapes every step; fresh 16 MB arrays cost zeroing and GC). Large
+     * arrays are converted in parallel chunks straight from the native buffer, with no full-size staging copy.
      */
     static double[] toDoubles(INDArray a, double[] reuse) {
-        boolean dense = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
-                && Shape.hasDefaultStridesForShape(a);
-        INDArray d = dense ? a : a.dup('c');
+        INDArray d = dense(a);
         int length = (int) d.length();
         double[] out = reuse != null && reuse.length == length ? reuse : new double[length];
         if (d.dataType() == DataType.DOUBLE) {
-            ((DoublePointer) d.data().pointer()).get(out, 0, length);
+            DoubleBuffer src = d.data().asNioDouble();
+            chunks(length, (from, n) -> src.get(from, out, from, n));
         } else if (d.dataType() == DataType.FLOAT) {
-            float[] f = floats(length);
-            ((FloatPointer) d.data().pointer()).get(f, 0, length);
-            for (int i = 0; i < length; i++) {
-                out[i] = f[i];
-            }
+            FloatBuffer src = d.data().asNioFloat();
+            chunks(length, (from, n) -> {
+                float[] f = FLOATS.get();
+                src.get(from, f, 0, n);
+                for (int i = 0; i < n; i++) {
+                    out[from + i] = f[i];
+                }
+            });
         } else {
             System.arraycopy(d.data().asDouble(), 0, out, 0, length);
         }
         return out;
     }
 
-    private static float[] floats(int length) {
-        float[] f = FLOATS.get();
-        if (f.length < length) {
-            f = new float[length];
-            FLOATS.set(f);
-        }
-        return f;
-    }
-
     /**
      * A new array of the given type and shape holding {@code values} (row-major). Allocated in the current
-     * workspace, if any, and filled by one bulk copy.
+     * workspace, if any, and filled in parallel chunks straight into the native buffer.
      */
     static INDArray fromDoubles(double[] values, DataType type, long... shape) {
         INDArray out = Nd4j.createUninitialized(type, shape, 'c');
         if (type == DataType.DOUBLE) {
-            ((DoublePointer) out.data().pointer()).put(values);
+            DoubleBuffer dst = out.data().asNioDouble();
+            chunks(values.length, (from, n) -> dst.put(from, values, from, n));
         } else if (type == DataType.FLOAT) {
-            float[] f = floats(values.length);
-            for (int i = 0; i < values.length; i++) {
-                f[i] = (float) values[i];
-            }
-            ((FloatPointer) out.data().pointer()).put(f, 0, values.length);
+            FloatBuffer dst = out.data().asNioFloat();
+            chunks(values.length, (from, n) -> {
+                float[] f = FLOATS.get();
+                for (int i = 0; i < n; i++) {
+                    f[i] = (float) values[from + i];
+                }
+                dst.put(from, f, 0, n);
+            });
         } else {
             return Nd4j.create(values, shape, type);
         }
         return out;
+    }
+
+    private interface Chunk {
+        void run(int from, int length);
+    }
+
+    /** Runs {@code chunk} over {@code [0, length)} in pieces of {@link #CHUNK}, in parallel when there are several. */
+    private static void chunks(int length, Chunk chunk) {
+        int pieces = (length + CHUNK - 1) / CHUNK;
+        if (pieces <= 1) {
+            chunk.run(0, length);
+            return;
+        }
+        IntStream.range(0, pieces).parallel().forEach(p -> {
+            int from = p * CHUNK;
+            chunk.run(from, Math.min(CHUNK, length - from));
+        });
+    }
+
+    private static INDArray dense(INDArray a) {
+        boolean dense = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
+                && Shape.hasDefaultStridesForShape(a);
+        return dense ? a : a.dup('c');
     }
 
     /**

@@ -28,8 +28,9 @@ final class HyperConnection extends StreamMixingConnection {
     private double[] tanh;    // [N*n, n+2]
     private double[] alphas;  // pre, post, res
 
-    HyperConnection(String prefix, int n, int c, double eps, Map<String, INDArray> p, Map<String, INDArray> g) {
-        super(n, c);
+    HyperConnection(String prefix, int n, int c, double eps, Map<String, INDArray> p, Map<String, INDArray> g,
+                    ScratchBuffers scratch) {
+        super(n, c, scratch, prefix);
         this.grads = g;
         this.prefix = prefix;
         this.eps = eps;

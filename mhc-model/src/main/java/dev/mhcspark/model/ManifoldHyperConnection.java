@@ -36,8 +36,8 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     }
 
     ManifoldHyperConnection(String prefix, int n, int c, int sinkhornIterations, double eps,
-                            Map<String, INDArray> p, Map<String, INDArray> g) {
-        super(n, c);
+                            Map<String, INDArray> p, Map<String, INDArray> g, ScratchBuffers scratch) {
+        super(n, c, scratch, prefix);
         this.grads = g;
         this.prefix = prefix;
         this.eps = eps;

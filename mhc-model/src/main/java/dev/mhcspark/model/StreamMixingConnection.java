@@ -15,9 +15,12 @@ abstract class StreamMixingConnection implements Connection {
 
     protected final int n;
     protected final int c;
+    private final ScratchBuffers scratch;
+    private final String name;
 
     // Per token the work is n x n by n x C: as plain loops over tokens (in parallel) it costs a tenth of
-    // ND4J's batched matmul of N tiny matrices. Values are kept in double between forward and backward.
+    // ND4J's batched matmul of N tiny matrices. Values are kept in double between forward and backward, in
+    // arrays that the scratch buffers keep from pass to pass (the same shapes every step).
     private double[] state;   // [N, n, C]
     private double[] y;       // [N, C]
     private double[] pre;     // [N, n]
@@ -26,16 +29,13 @@ abstract class StreamMixingConnection implements Connection {
     private double[] dState;  // [N, n, C] gradient collected by backwardOut
     private double[] dPost;
     private double[] dRes;
-    // scratch reused from step to step (same shapes every step)
-    private double[] h;       // [N, C]
-    private double[] next;    // [N, n, C]
-    private double[] dNext;   // [N, n, C]
-    private double[] dy;      // [N, C]
-    private double[] dh;      // [N, C]
 
-    StreamMixingConnection(int n, int c) {
+    /** @param name unique among the connections sharing {@code scratch} */
+    StreamMixingConnection(int n, int c, ScratchBuffers scratch, String name) {
         this.n = n;
         this.c = c;
+        this.scratch = scratch;
+        this.name = name;
     }
 
     /**
@@ -54,12 +54,12 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public INDArray in(INDArray stateArr) {
         int tokens = (int) stateArr.size(0);
-        state = Arrays2.toDoubles(stateArr, state);
+        state = Arrays2.toDoubles(stateArr, scratch.get(name + "state", tokens * n * c));
         Mixing m = mix(stateArr, state);
         pre = m.pre();
         post = m.post();
         res = m.res();
-        double[] h = this.h = reuse(this.h, tokens * c);
+        double[] h = scratch.get(name + "h", tokens * c);
         IntStream.range(0, tokens).parallel().forEach(t -> {
             int ho = t * c;
             double w0 = pre[t * n];
@@ -78,8 +78,8 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public INDArray out(INDArray yArr) {
         int tokens = (int) yArr.size(0);
-        y = Arrays2.toDoubles(yArr, y);
-        double[] next = this.next = reuse(this.next, tokens * n * c);
+        y = Arrays2.toDoubles(yArr, scratch.get(name + "y", tokens * c));
+        double[] next = scratch.get(name + "next", tokens * n * c);
         IntStream.range(0, tokens).parallel().forEach(t -> {
             for (int i = 0; i < n; i++) {
                 int o = (t * n + i) * c;
@@ -102,11 +102,11 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public INDArray backwardOut(INDArray dNextArr) {
         int tokens = (int) dNextArr.size(0);
-        double[] d = dNext = Arrays2.toDoubles(dNextArr, dNext);
-        double[] dy = this.dy = zeroed(this.dy, tokens * c);
-        double[] dState = this.dState = zeroed(this.dState, tokens * n * c);
-        double[] dPost = this.dPost = reuse(this.dPost, tokens * n);
-        double[] dRes = this.dRes = reuse(this.dRes, tokens * n * n);
+        double[] d = Arrays2.toDoubles(dNextArr, scratch.get(name + "dNext", tokens * n * c));
+        double[] dy = scratch.zeroed(name + "dy", tokens * c);
+        double[] dState = this.dState = scratch.zeroed(name + "dState", tokens * n * c);
+        double[] dPost = this.dPost = scratch.get(name + "dPost", tokens * n);
+        double[] dRes = this.dRes = scratch.get(name + "dRes", tokens * n * n);
         IntStream.range(0, tokens).parallel().forEach(t -> {
             int yo = t * c;
             for (int i = 0; i < n; i++) {
@@ -128,7 +128,7 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public INDArray backwardIn(INDArray dhArr) {
         int tokens = (int) dhArr.size(0);
-        double[] dh = this.dh = Arrays2.toDoubles(dhArr, this.dh);
+        double[] dh = Arrays2.toDoubles(dhArr, scratch.get(name + "dh", tokens * c));
         double[] dState = this.dState;
         double[] dPre = new double[tokens * n];
         IntStream.range(0, tokens).parallel().forEach(t -> {
@@ -178,19 +178,6 @@ abstract class StreamMixingConnection implements Connection {
         for (int k = 0; k < length; k++) {
             y[yo + k] += a * x[xo + k];
         }
-    }
-
-    /** {@code old} if it has {@code length} elements (contents undefined), else a new array. */
-    static double[] reuse(double[] old, int length) {
-        return old != null && old.length == length ? old : new double[length];
-    }
-
-    static double[] zeroed(double[] old, int length) {
-        double[] a = reuse(old, length);
-        if (a == old) {
-            java.util.Arrays.fill(a, 0);
-        }
-        return a;
     }
 
     static double sigmoid(double x) {

@@ -39,8 +39,10 @@ public final class Transformer {
     /**
      * @param params parameter views by {@link ParamLayout} name
      * @param grads  gradient views by name; read only when {@link #backward} runs, so it may be filled later
+     * @param scratch work arrays to reuse, kept by the caller across the Transformers it wires for one model
      */
-    public Transformer(ModelConfig config, Map<String, INDArray> params, Map<String, INDArray> grads) {
+    public Transformer(ModelConfig config, Map<String, INDArray> params, Map<String, INDArray> grads,
+                       ScratchBuffers scratch) {
         this.config = config;
         this.params = params;
         this.grads = grads;
@@ -52,9 +54,10 @@ public final class Transformer {
                     : new FeedForward(s, eps, params, grads));
             connections.add(switch (config.connection()) {
                 case RESIDUAL -> new ResidualConnection();
-                case HC -> new HyperConnection(s + "conn.", config.streams(), config.dModel(), eps, params, grads);
+                case HC -> new HyperConnection(s + "conn.", config.streams(), config.dModel(), eps, params, grads,
+                        scratch);
                 case MHC -> new ManifoldHyperConnection(s + "conn.", config.streams(), config.dModel(),
-                        config.sinkhornIterations(), eps, params, grads);
+                        config.sinkhornIterations(), eps, params, grads, scratch);
             });
         }
         this.finalNorm = new RmsNorm(eps, params, grads, "finalNorm");
