@@ -11,7 +11,10 @@ package dev.mhcspark.model;
 public final class SinkhornProjection {
     private final int n;
     private final int iterations;
-    /** Per thread: (2 * iterations + 1) matrices of n*n, exp then each half-step; tokens run in parallel. */
+    /**
+     * Per thread: (2 * iterations + 1) matrices of n*n, exp then each half-step, and one more for the backward
+     * pass's running gradient; tokens run in parallel.
+     */
     private final ThreadLocal<double[]> scratch;
 
     public SinkhornProjection(int n, int iterations) {
@@ -21,7 +24,7 @@ public final class SinkhornProjection {
         }
         this.n = n;
         this.iterations = iterations;
-        this.scratch = ThreadLocal.withInitial(() -> new double[(2 * iterations + 1) * n * n]);
+        this.scratch = ThreadLocal.withInitial(() -> new double[(2 * iterations + 2) * n * n]);
     }
 
     /** Projects {@code logits[lo .. lo+n*n)} into {@code out[oo .. oo+n*n)}. */
@@ -36,8 +39,9 @@ public final class SinkhornProjection {
     public void backward(double[] logits, int lo, double[] dOut, int doo, double[] dLogits, int dlo) {
         double[] states = run(logits, lo);
         int nn = n * n;
-        double[] g = new double[nn];
-        System.arraycopy(dOut, doo, g, 0, nn);
+        double[] g = states;  // the running gradient lives after the states
+        int go = (2 * iterations + 1) * nn;
+        System.arraycopy(dOut, doo, g, go, nn);
         for (int step = 2 * iterations; step >= 1; step--) {
             int outOff = step * nn;
             int inOff = (step - 1) * nn;
@@ -49,17 +53,18 @@ public final class SinkhornProjection {
                 for (int b = 0; b < n; b++) {
                     int idx = rowStep ? a * n + b : b * n + a;
                     s += states[inOff + idx];
-                    dot += g[idx] * states[outOff + idx];
+                    dot += g[go + idx] * states[outOff + idx];
                 }
+                double inverse = 1 / s;  // one division per line: a division costs several multiplications
                 for (int b = 0; b < n; b++) {
-                    int idx = rowStep ? a * n + b : b * n + a;
-                    g[idx] = (g[idx] - dot) / s;
+                    int idx = go + (rowStep ? a * n + b : b * n + a);
+                    g[idx] = (g[idx] - dot) * inverse;
                 }
             }
         }
         // exp: the max shift of run() leaves the output unchanged, so it has no gradient
         for (int i = 0; i < nn; i++) {
-            dLogits[dlo + i] = g[i] * states[i];
+            dLogits[dlo + i] = g[go + i] * states[i];
         }
     }
 
@@ -83,9 +88,10 @@ public final class SinkhornProjection {
                 for (int b = 0; b < n; b++) {
                     s += states[inOff + (rowStep ? a * n + b : b * n + a)];
                 }
+                double inverse = 1 / s;
                 for (int b = 0; b < n; b++) {
                     int idx = rowStep ? a * n + b : b * n + a;
-                    states[outOff + idx] = states[inOff + idx] / s;
+                    states[outOff + idx] = states[inOff + idx] * inverse;
                 }
             }
         }
