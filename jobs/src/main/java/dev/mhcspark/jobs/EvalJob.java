@@ -82,6 +82,7 @@ final class EvalJob {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
             int partitions = settings.partitions() != null ? settings.partitions()
                     : Math.max(1, Math.min(examples.size(), 4 * jsc.defaultParallelism()));
+            LocalWorkerThreads.apply(jsc.master(), partitions, out, "eval");
             return finish(started, model, examples, runOnSpark(jsc, model, examples, partitions), partitions,
                     sessionHadoop);
         }

@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -93,38 +91,11 @@ final class SparkTrainer {
         }
     }
 
-    private static final Pattern LOCAL_MASTER = Pattern.compile(
-            "local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
-
-    /**
-     * Native (OpenMP and BLAS) threads per worker when the master runs the workers as threads of this JVM
-     * ({@code local}, {@code local[N]}, {@code local[*]}, {@code local[N,retries]}): the cores divided among the
-     * workers that run at once, at least 1. With each worker's ND4J using every core, 2 workers on 2 cores ran
-     * 1.6x slower (BENCHMARKS.md). 0 for any other master, whose executors get {@code OMP_NUM_THREADS} from
-     * their Spark conf.
-     */
-    static int nativeThreadsPerLocalTask(String master, int workers, int cores) {
-        Matcher m = LOCAL_MASTER.matcher(master);
-        if (!m.matches()) {
-            return 0;
-        }
-        int slots = m.group(1) == null ? 1 : m.group(1).equals("*") ? cores : Integer.parseInt(m.group(1));
-        return Math.max(1, cores / Math.max(1, Math.min(slots, workers)));
-    }
-
     /** Trains from scratch (no checkpoint given) or from a checkpoint, and returns the summary it wrote. */
     Map<String, Object> train(RunDirectory.Checkpoint resumeFrom) {
         long started = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int threads = nativeThreadsPerLocalTask(jsc.master(), settings.workers(),
-                Runtime.getRuntime().availableProcessors());
-        if (threads > 0) {
-            // local[N]: the workers run in this JVM, whose native thread pools are shared by all of them
-            Nd4j.getEnvironment().setMaxThreads(threads);
-            Nd4j.getEnvironment().setMaxMasterThreads(threads);
-            Nd4j.factory().blas().setMaxThreads(threads);
-            out.printf("train: %s runs its workers in this JVM: %d native thread(s) each%n", jsc.master(), threads);
-        }
+        LocalWorkerThreads.apply(jsc.master(), settings.workers(), out, "train");
         MultiLayerNetwork net = resumeFrom != null ? resumeFrom.net()
                 : MhcNetworks.build(settings.model(), settings.optimizer(), settings.seed(), dataType);
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(settings.workers(),
