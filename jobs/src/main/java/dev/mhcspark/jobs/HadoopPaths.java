@@ -1,5 +1,6 @@
 package dev.mhcspark.jobs;
 
+import dev.mhcspark.datasets.io.LocalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
@@ -30,7 +31,7 @@ public final class HadoopPaths {
         Path path = new Path(location);
         try {
             FileSystem fs = path.getFileSystem(conf);
-            return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
+            return LocalFiles.raw(fs);
         } catch (IOException | IllegalArgumentException e) {
             String scheme = path.toUri().getScheme() != null ? path.toUri().getScheme()
                     : FileSystem.getDefaultUri(conf).getScheme();

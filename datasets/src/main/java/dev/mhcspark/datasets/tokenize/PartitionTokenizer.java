@@ -1,6 +1,7 @@
 package dev.mhcspark.datasets.tokenize;
 
 import dev.mhcspark.datasets.io.Checksums;
+import dev.mhcspark.datasets.io.LocalFiles;
 import dev.mhcspark.datasets.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.Serializable;
@@ -46,7 +47,7 @@ final class PartitionTokenizer {
         int[] endOfDocument = {tokenizer.endOfDocument()};
         SpilledStream.Writer[] writers = new SpilledStream.Writer[Split.values().length];
         try {
-            FileSystem fs = spillPrefix.getFileSystem(conf);
+            FileSystem fs = LocalFiles.raw(spillPrefix.getFileSystem(conf));  // a scratch file needs no checksum
             for (Split split : Split.values()) {
                 writers[split.ordinal()] = new SpilledStream.Writer(fs, spillPrefix.suffix("-" + split.dirName()),
                         partition);

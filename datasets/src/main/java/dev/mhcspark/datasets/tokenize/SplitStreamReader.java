@@ -1,5 +1,6 @@
 package dev.mhcspark.datasets.tokenize;
 
+import dev.mhcspark.datasets.io.LocalFiles;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -99,10 +100,11 @@ final class SplitStreamReader implements Closeable {
         current = next;
         SpilledStream stream = streams.get(current);
         Path idPath = new Path(stream.ids());
-        ids = idPath.getFileSystem(conf).open(idPath);
+        ids = LocalFiles.raw(idPath.getFileSystem(conf)).open(idPath);
         ids.seek(4 * (position - starts[current]));
         Path docPath = new Path(stream.docs());
-        docs = new DataInputStream(new BufferedInputStream(docPath.getFileSystem(conf).open(docPath), 1 << 16));
+        docs = new DataInputStream(new BufferedInputStream(LocalFiles.raw(docPath.getFileSystem(conf)).open(docPath),
+                1 << 16));
         docOffset = -1;
         readNextDoc();
     }

@@ -2,6 +2,7 @@ package dev.mhcspark.jobs.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mhcspark.datasets.io.AtomicOutput;
+import dev.mhcspark.datasets.io.LocalFiles;
 import dev.mhcspark.jobs.report.ReportCharts.Chart;
 import dev.mhcspark.jobs.report.RunSeries.Event;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.knowm.xchart.BitmapEncoder;
 
@@ -62,11 +62,8 @@ public final class ReportWriter {
             Configuration conf, Consumer<String> progress) {
         AtomicOutput output = AtomicOutput.begin(settings.out(), checkOut(settings, conf), conf);
         try {
-            FileSystem fs = output.temp().getFileSystem(conf);
-            if (fs instanceof LocalFileSystem local) {
-                // no .crc file beside every chart: a report is for people and Markdown viewers
-                fs = local.getRaw();
-            }
+            // no .crc file beside every chart: a report is for people and Markdown viewers
+            FileSystem fs = LocalFiles.raw(output.temp().getFileSystem(conf));
             for (Chart chart : charts) {
                 if (chart.drawn()) {
                     write(fs, new Path(output.temp(), chart.file()),
