@@ -7,6 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests -pl bench -am package) >&2
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"  # as bin/mhc sets it
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-16}"  # likewise
 export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=268435456
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.djl.ai}"
 exec java -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=8G -Dorg.nd4j.log.initialization=false \

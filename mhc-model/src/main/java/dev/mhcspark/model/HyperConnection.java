@@ -27,10 +27,12 @@ final class HyperConnection extends StreamMixingConnection {
     private RmsNorm norm;
     private double[] tanh;    // [N*n, n+2]
     private double[] alphas;  // pre, post, res
+    private double[] sPre;    // static parts
+    private double[] sPost;
+    private double[] sRes;
 
-    HyperConnection(String prefix, int n, int c, double eps, Map<String, INDArray> p, Map<String, INDArray> g,
-                    ScratchBuffers scratch) {
-        super(n, c, scratch, prefix);
+    HyperConnection(String prefix, int n, int c, double eps, Map<String, INDArray> p, Map<String, INDArray> g) {
+        super(n, c);
         this.grads = g;
         this.prefix = prefix;
         this.eps = eps;
@@ -42,9 +44,8 @@ final class HyperConnection extends StreamMixingConnection {
     }
 
     @Override
-    protected Mixing mix(INDArray state, double[] values) {
+    protected void beginMix(INDArray state) {
         int tokens = (int) state.size(0);
-        int k = n + 2;
         norm = new RmsNorm(eps);
         INDArray perStream = norm.forward(state.reshape((long) tokens * n, c));
         tanh = Arrays2.toDoubles(perStream.mmul(theta));
@@ -52,27 +53,32 @@ final class HyperConnection extends StreamMixingConnection {
             tanh[i] = Math.tanh(tanh[i]);
         }
         alphas = Arrays2.toDoubles(alpha);
-        double[] sPre = Arrays2.toDoubles(staticPre);
-        double[] sPost = Arrays2.toDoubles(staticPost);
-        double[] sRes = Arrays2.toDoubles(staticRes);
-        double[] pre = new double[tokens * n];
-        double[] post = new double[tokens * n];
-        double[] res = new double[tokens * n * n];
-        for (int t = 0; t < tokens; t++) {
-            for (int j = 0; j < n; j++) {
-                int a = (t * n + j) * k;
-                pre[t * n + j] = sPre[j] + alphas[0] * tanh[a];
-                post[t * n + j] = sPost[j] + alphas[1] * tanh[a + 1];
-                for (int i = 0; i < n; i++) {
-                    res[(t * n + i) * n + j] = sRes[i * n + j] + alphas[2] * tanh[a + 2 + i];
-                }
-            }
-        }
-        return new Mixing(pre, post, res);
+        sPre = Arrays2.toDoubles(staticPre);
+        sPost = Arrays2.toDoubles(staticPost);
+        sRes = Arrays2.toDoubles(staticRes);
     }
 
     @Override
-    protected INDArray mixingBackward(double[] dPre, double[] dPost, double[] dRes, double[] dState) {
+    protected void mixToken(int t, double[][] x, double[] pre, double[] post, double[] res) {
+        int k = n + 2;
+        for (int j = 0; j < n; j++) {
+            int a = (t * n + j) * k;
+            pre[t * n + j] = sPre[j] + alphas[0] * tanh[a];
+            post[t * n + j] = sPost[j] + alphas[1] * tanh[a + 1];
+            for (int i = 0; i < n; i++) {
+                res[(t * n + i) * n + j] = sRes[i * n + j] + alphas[2] * tanh[a + 2 + i];
+            }
+        }
+    }
+
+    @Override
+    protected void mixTokenBackward(int t, double[][] x, double[] dPre, double[] dPost, double[] dRes,
+                                    double[][] dx) {
+        // every path from X to the coefficients goes through the per-stream RMSNorm: see endMixBackward
+    }
+
+    @Override
+    protected void endMixBackward(double[] dPre, double[] dPost, double[] dRes, INDArray dState) {
         int tokens = dPre.length / n;
         int k = n + 2;
         double[] dA = new double[tanh.length];
@@ -107,6 +113,6 @@ final class HyperConnection extends StreamMixingConnection {
         grads.get(prefix + "staticRes").addi(Arrays2.fromDoubles(dsRes, type, n, n));
         INDArray dAArr = Arrays2.fromDoubles(dA, type, (long) tokens * n, k);
         grads.get(prefix + "theta").addi(Arrays2.matmul(norm.normalised(), dAArr, true, false));
-        return norm.backward(Arrays2.matmul(dAArr, theta, false, true)).reshape(tokens, (long) n * c);
+        dState.addi(norm.backward(Arrays2.matmul(dAArr, theta, false, true)).reshape(tokens, (long) n * c));
     }
 }

@@ -1,8 +1,8 @@
 package dev.mhcspark.model;
 
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Manifold-constrained Hyper-Connections (mHC, arXiv 2512.24880), exactly MHC.md §3, in the fused form:
@@ -24,11 +24,13 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     private final SinkhornProjection sinkhorn;
 
     private INDArray state;
-    private double[] values;   // the state as doubles, [N, n*C]
-    private double[] rmsD;     // [N]
-    private double[] raw;      // A = x phi, [N, K]
-    private double[] logits;   // H~, [N, K]
     private double[] alphas;
+    private double[] bias0;    // bias values
+    private double[] raw;      // A = x phi, [N, K]
+    private double[] rms;      // [N]
+    private double[] logits;   // H~, [N, K]
+    private double[] dLogits;  // [N, K]
+    private double[] dA;       // [N, K]
 
     /** Coefficients per token: n (pre) + n (post) + n*n (res). */
     static int coefficients(int n) {
@@ -36,8 +38,8 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     }
 
     ManifoldHyperConnection(String prefix, int n, int c, int sinkhornIterations, double eps,
-                            Map<String, INDArray> p, Map<String, INDArray> g, ScratchBuffers scratch) {
-        super(n, c, scratch, prefix);
+                            Map<String, INDArray> p, Map<String, INDArray> g) {
+        super(n, c);
         this.grads = g;
         this.prefix = prefix;
         this.eps = eps;
@@ -48,71 +50,73 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     }
 
     @Override
-    protected Mixing mix(INDArray state, double[] values) {
+    protected void beginMix(INDArray state) {
         this.state = state;
-        this.values = values;
         int tokens = (int) state.size(0);
-        int k = coefficients(n);
-        int nc = n * c;
-        rmsD = new double[tokens];
-        IntStream.range(0, tokens).parallel().forEach(t -> {
-            rmsD[t] = Math.sqrt(dot(values, t * nc, values, t * nc, nc) / nc + eps);
-        });
         raw = Arrays2.toDoubles(state.mmul(phi));
         alphas = Arrays2.toDoubles(alpha);
-        double[] b = Arrays2.toDoubles(bias);
+        bias0 = Arrays2.toDoubles(bias);
+        rms = new double[tokens];
         logits = new double[raw.length];
-        double[] pre = new double[tokens * n];
-        double[] post = new double[tokens * n];
-        double[] res = new double[tokens * n * n];
-        IntStream.range(0, tokens).parallel().forEach(t -> {
-            int o = t * k;
-            for (int q = 0; q < k; q++) {
-                logits[o + q] = alphas[group(q)] * raw[o + q] / rmsD[t] + b[q];
-            }
-            for (int j = 0; j < n; j++) {
-                pre[t * n + j] = sigmoid(logits[o + j]);
-                post[t * n + j] = 2 * sigmoid(logits[o + n + j]);
-            }
-            sinkhorn.project(logits, o + 2 * n, res, t * n * n);
-        });
-        return new Mixing(pre, post, res);
+        dLogits = new double[raw.length];
+        dA = new double[raw.length];
     }
 
     @Override
-    protected INDArray mixingBackward(double[] dPre, double[] dPost, double[] dRes, double[] dState) {
-        int tokens = dPre.length / n;
+    protected void mixToken(int t, double[][] x, double[] pre, double[] post, double[] res) {
+        int k = coefficients(n);
+        int o = t * k;
+        double squares = 0;
+        for (double[] stream : x) {
+            squares += dot(stream, stream);
+        }
+        double r = Math.sqrt(squares / (n * c) + eps);
+        rms[t] = r;
+        for (int q = 0; q < k; q++) {
+            logits[o + q] = alphas[group(q)] * raw[o + q] / r + bias0[q];
+        }
+        for (int j = 0; j < n; j++) {
+            pre[t * n + j] = sigmoid(logits[o + j]);
+            post[t * n + j] = 2 * sigmoid(logits[o + n + j]);
+        }
+        sinkhorn.project(logits, o + 2 * n, res, t * n * n);
+    }
+
+    @Override
+    protected void mixTokenBackward(int t, double[][] x, double[] dPre, double[] dPost, double[] dRes,
+                                    double[][] dx) {
         int k = coefficients(n);
         int nc = n * c;
-        double[] dLogits = new double[logits.length];
-        double[] dA = new double[logits.length];
+        int o = t * k;
+        for (int j = 0; j < n; j++) {
+            double sp = sigmoid(logits[o + j]);
+            double so = sigmoid(logits[o + n + j]);
+            dLogits[o + j] = dPre[t * n + j] * sp * (1 - sp);
+            dLogits[o + n + j] = dPost[t * n + j] * 2 * so * (1 - so);
+        }
+        sinkhorn.backward(logits, o + 2 * n, dRes, t * n * n, dLogits, o + 2 * n);
+        double r = rms[t];
+        double dr = 0;
+        for (int q = 0; q < k; q++) {
+            double a = alphas[group(q)];
+            dA[o + q] = dLogits[o + q] * a / r;
+            dr -= dLogits[o + q] * a * raw[o + q] / (r * r);
+        }
+        for (int i = 0; i < n; i++) {
+            axpy(dr / (nc * r), x[i], dx[i]);  // d r / d x = x / (nC r)
+        }
+    }
+
+    @Override
+    protected void endMixBackward(double[] dPre, double[] dPost, double[] dRes, INDArray dState) {
+        int k = coefficients(n);
+        int tokens = rms.length;
         double[] dAlpha = new double[3];
         double[] dBias = new double[k];
-        IntStream.range(0, tokens).parallel().forEach(t -> {
-            int o = t * k;
-            for (int j = 0; j < n; j++) {
-                double sp = sigmoid(logits[o + j]);
-                double so = sigmoid(logits[o + n + j]);
-                dLogits[o + j] = dPre[t * n + j] * sp * (1 - sp);
-                dLogits[o + n + j] = dPost[t * n + j] * 2 * so * (1 - so);
-            }
-            sinkhorn.backward(logits, o + 2 * n, dRes, t * n * n, dLogits, o + 2 * n);
-            double r = rmsD[t];
-            double dr = 0;
-            for (int q = 0; q < k; q++) {
-                double a = alphas[group(q)];
-                dA[o + q] = dLogits[o + q] * a / r;
-                dr -= dLogits[o + q] * a * raw[o + q] / (r * r);
-            }
-            double scale = dr / (nc * r);  // d r / d x = x / (nC r)
-            for (int i = t * nc; i < (t + 1) * nc; i++) {
-                dState[i] += scale * values[i];
-            }
-        });
         for (int t = 0; t < tokens; t++) {  // reductions over tokens: sequential, in a fixed order
             for (int q = 0; q < k; q++) {
                 dBias[q] += dLogits[t * k + q];
-                dAlpha[group(q)] += dLogits[t * k + q] * raw[t * k + q] / rmsD[t];
+                dAlpha[group(q)] += dLogits[t * k + q] * raw[t * k + q] / rms[t];
             }
         }
         var type = phi.dataType();
@@ -120,7 +124,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         grads.get(prefix + "bias").addi(Arrays2.fromDoubles(dBias, type, k));
         INDArray dAArr = Arrays2.fromDoubles(dA, type, tokens, k);
         grads.get(prefix + "phi").addi(Arrays2.matmul(state, dAArr, true, false));
-        return Arrays2.matmul(dAArr, phi, false, true);
+        Nd4j.gemm(dAArr, phi, dState, false, true, 1.0, 1.0);  // dX += dA phi^T
     }
 
     private int group(int q) {

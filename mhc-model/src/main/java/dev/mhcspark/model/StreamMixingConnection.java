@@ -1,6 +1,6 @@
 package dev.mhcspark.model;
 
-import java.util.stream.IntStream;
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -9,140 +9,161 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Shapes: X [N, n, C] (stored as [N, n*C]), y [N, C].
  */
 abstract class StreamMixingConnection implements Connection {
-    /** Per-token coefficients, row-major doubles: pre [N*n], post [N*n], res [N*n*n]. */
-    record Mixing(double[] pre, double[] post, double[] res) {
-    }
-
     protected final int n;
     protected final int c;
-    private final ScratchBuffers scratch;
-    private final String name;
 
-    // Per token the work is n x n by n x C: as plain loops over tokens (in parallel) it costs a tenth of
-    // ND4J's batched matmul of N tiny matrices. Values are kept in double between forward and backward, in
-    // arrays that the scratch buffers keep from pass to pass (the same shapes every step).
-    private double[] state;   // [N, n, C]
-    private double[] y;       // [N, C]
+    // Per token the work is n x n by n x C. It runs as plain loops over tokens, in parallel, one token's row at a
+    // time (Rows): a tenth of the cost of ND4J's batched matmul of N tiny matrices, and each [N, n*C] array is
+    // crossed once per call instead of once per step of the formula. The arithmetic is in double.
+    private Rows stateRows;   // [N, n*C] input of the pass, read again in backward
+    private Rows yRows;       // [N, C] output of the sublayer
     private double[] pre;     // [N, n]
     private double[] post;    // [N, n]
     private double[] res;     // [N, n, n]
-    private double[] dState;  // [N, n, C] gradient collected by backwardOut
     private double[] dPost;
     private double[] dRes;
+    private Rows dStateRows;  // [N, n*C] dL/dX, started by backwardOut, finished by backwardIn
 
-    /** @param name unique among the connections sharing {@code scratch} */
-    StreamMixingConnection(int n, int c, ScratchBuffers scratch, String name) {
+    StreamMixingConnection(int n, int c) {
         this.n = n;
         this.c = c;
-        this.scratch = scratch;
-        this.name = name;
     }
 
-    /**
-     * Computes the coefficients for the state [N, n*C] (also given as row-major doubles) and keeps what
-     * {@link #mixingBackward} needs.
-     */
-    protected abstract Mixing mix(INDArray state, double[] values);
+    /** Batched work the per-token coefficients need, before {@link #mixToken} runs for every token. */
+    protected abstract void beginMix(INDArray state);
 
     /**
-     * Given dL/d of each coefficient, accumulates the gradients of the connection's parameters and the part of
-     * dL/dX [N, n*C] that flows through the coefficients: added into {@code dState} (row-major doubles) where a
-     * Java loop is cheapest, the rest returned (or null).
+     * Writes token {@code t}'s coefficients {@code pre[t*n ..]}, {@code post[t*n ..]}, {@code res[t*n*n ..]},
+     * given its state {@code x [n][C]}. Called for all tokens in parallel.
      */
-    protected abstract INDArray mixingBackward(double[] dPre, double[] dPost, double[] dRes, double[] dState);
+    protected abstract void mixToken(int t, double[][] x, double[] pre, double[] post, double[] res);
+
+    /**
+     * Given dL/d of token {@code t}'s coefficients, keeps what the parameter gradients need and adds into
+     * {@code dx [n][C]} the part of dL/dx that a per-token loop computes best. Called for all tokens in parallel.
+     */
+    protected abstract void mixTokenBackward(int t, double[][] x, double[] dPre, double[] dPost, double[] dRes,
+                                             double[][] dx);
+
+    /** Accumulates the parameter gradients and adds the rest of dL/dX into {@code dState [N, n*C]}. */
+    protected abstract void endMixBackward(double[] dPre, double[] dPost, double[] dRes, INDArray dState);
+
+    // The kernels below keep a token's streams as separate arrays [n][C] and every loop indexes them from 0:
+    // the JIT (17) vectorises y[k] += a x[k] but not y[yo + k] += a x[xo + k], as x and y might be one array.
 
     @Override
     public INDArray in(INDArray stateArr) {
         int tokens = (int) stateArr.size(0);
-        state = Arrays2.toDoubles(stateArr, scratch.get(name + "state", tokens * n * c));
-        Mixing m = mix(stateArr, state);
-        pre = m.pre();
-        post = m.post();
-        res = m.res();
-        double[] h = scratch.get(name + "h", tokens * c);
-        IntStream.range(0, tokens).parallel().forEach(t -> {
-            int ho = t * c;
-            double w0 = pre[t * n];
-            for (int k = 0; k < c; k++) {
-                h[ho + k] = w0 * state[t * n * c + k];
-            }
-            for (int i = 1; i < n; i++) {
-                double w = pre[t * n + i];
-                int xo = (t * n + i) * c;
-                axpy(w, state, xo, h, ho, c);
+        stateRows = Rows.read(stateArr);
+        INDArray state = stateRows.array();
+        beginMix(state);
+        double[] pre = this.pre = new double[tokens * n];
+        double[] post = this.post = new double[tokens * n];
+        double[] res = this.res = new double[tokens * n * n];
+        Rows h = Rows.create(state.dataType(), tokens, c);
+        Rows.parallel(tokens, (from, to) -> {
+            double[][] x = new double[n][c];
+            double[] hr = new double[c];
+            for (int t = from; t < to; t++) {
+                stateRows.get(t, x);
+                mixToken(t, x, pre, post, res);
+                scale(pre[t * n], x[0], hr);
+                for (int i = 1; i < n; i++) {
+                    axpy(pre[t * n + i], x[i], hr);
+                }
+                h.put(t, hr);
             }
         });
-        return Arrays2.fromDoubles(h, stateArr.dataType(), tokens, c);
+        return h.array();
     }
 
     @Override
     public INDArray out(INDArray yArr) {
         int tokens = (int) yArr.size(0);
-        y = Arrays2.toDoubles(yArr, scratch.get(name + "y", tokens * c));
-        double[] next = scratch.get(name + "next", tokens * n * c);
-        IntStream.range(0, tokens).parallel().forEach(t -> {
-            for (int i = 0; i < n; i++) {
-                int o = (t * n + i) * c;
-                double w = post[t * n + i];
-                for (int k = 0; k < c; k++) {
-                    next[o + k] = w * y[t * c + k];
-                }
-                for (int j = 0; j < n; j++) {
-                    double r = res[(t * n + i) * n + j];
-                    int xo = (t * n + j) * c;
-                    for (int k = 0; k < c; k++) {
-                        next[o + k] += r * state[xo + k];
+        yRows = Rows.read(yArr);
+        Rows next = Rows.create(yRows.array().dataType(), tokens, n * c);
+        Rows.parallel(tokens, (from, to) -> {
+            double[][] x = new double[n][c];
+            double[] y = new double[c];
+            double[][] nx = new double[n][c];
+            for (int t = from; t < to; t++) {
+                stateRows.get(t, x);
+                yRows.get(t, y);
+                for (int i = 0; i < n; i++) {
+                    scale(post[t * n + i], y, nx[i]);
+                    for (int j = 0; j < n; j++) {
+                        axpy(res[(t * n + i) * n + j], x[j], nx[i]);
                     }
                 }
+                next.put(t, nx);
             }
         });
-        return Arrays2.fromDoubles(next, yArr.dataType(), tokens, (long) n * c);
+        return next.array();
     }
 
     @Override
     public INDArray backwardOut(INDArray dNextArr) {
         int tokens = (int) dNextArr.size(0);
-        double[] d = Arrays2.toDoubles(dNextArr, scratch.get(name + "dNext", tokens * n * c));
-        double[] dy = scratch.zeroed(name + "dy", tokens * c);
-        double[] dState = this.dState = scratch.zeroed(name + "dState", tokens * n * c);
-        double[] dPost = this.dPost = scratch.get(name + "dPost", tokens * n);
-        double[] dRes = this.dRes = scratch.get(name + "dRes", tokens * n * n);
-        IntStream.range(0, tokens).parallel().forEach(t -> {
-            int yo = t * c;
-            for (int i = 0; i < n; i++) {
-                int dOff = (t * n + i) * c;
-                double w = post[t * n + i];
-                dPost[t * n + i] = dot(d, dOff, y, yo, c);
-                axpy(w, d, dOff, dy, yo, c);                  // H_post dX'
-                for (int j = 0; j < n; j++) {
-                    int xo = (t * n + j) * c;
-                    double r = res[(t * n + i) * n + j];
-                    dRes[(t * n + i) * n + j] = dot(d, dOff, state, xo, c);
-                    axpy(r, d, dOff, dState, xo, c);          // H_res^T dX'
+        Rows dNext = Rows.read(dNextArr);
+        Rows dy = Rows.create(dNext.array().dataType(), tokens, c);
+        Rows dState = dStateRows = Rows.create(dNext.array().dataType(), tokens, n * c);
+        double[] dPost = this.dPost = new double[tokens * n];
+        double[] dRes = this.dRes = new double[tokens * n * n];
+        Rows.parallel(tokens, (from, to) -> {
+            double[][] d = new double[n][c];
+            double[][] x = new double[n][c];
+            double[] y = new double[c];
+            double[] dyr = new double[c];
+            double[][] dx = new double[n][c];
+            for (int t = from; t < to; t++) {
+                dNext.get(t, d);
+                stateRows.get(t, x);
+                yRows.get(t, y);
+                dots(y, d, dPost, t * n);
+                for (int i = 0; i < n; i++) {
+                    dots(d[i], x, dRes, (t * n + i) * n);
                 }
+                scale(post[t * n], d[0], dyr);  // dy = H_post dX'
+                for (int i = 1; i < n; i++) {
+                    axpy(post[t * n + i], d[i], dyr);
+                }
+                for (int j = 0; j < n; j++) {  // dX = H_res^T dX'
+                    scale(res[t * n * n + j], d[0], dx[j]);
+                    for (int i = 1; i < n; i++) {
+                        axpy(res[(t * n + i) * n + j], d[i], dx[j]);
+                    }
+                }
+                dy.put(t, dyr);
+                dState.put(t, dx);
             }
         });
-        return Arrays2.fromDoubles(dy, dNextArr.dataType(), tokens, c);
+        return dy.array();
     }
 
     @Override
     public INDArray backwardIn(INDArray dhArr) {
         int tokens = (int) dhArr.size(0);
-        double[] dh = Arrays2.toDoubles(dhArr, scratch.get(name + "dh", tokens * c));
-        double[] dState = this.dState;
+        Rows dhRows = Rows.read(dhArr);
+        Rows dState = dStateRows;
         double[] dPre = new double[tokens * n];
-        IntStream.range(0, tokens).parallel().forEach(t -> {
-            int ho = t * c;
-            for (int i = 0; i < n; i++) {
-                int xo = (t * n + i) * c;
-                double w = pre[t * n + i];
-                dPre[t * n + i] = dot(dh, ho, state, xo, c);
-                axpy(w, dh, ho, dState, xo, c);               // H_pre^T dh
+        Rows.parallel(tokens, (from, to) -> {
+            double[] dh = new double[c];
+            double[][] x = new double[n][c];
+            double[][] dx = new double[n][c];
+            for (int t = from; t < to; t++) {
+                dhRows.get(t, dh);
+                stateRows.get(t, x);
+                dState.get(t, dx);
+                dots(dh, x, dPre, t * n);
+                for (int i = 0; i < n; i++) {
+                    axpy(pre[t * n + i], dh, dx[i]);  // H_pre^T dh
+                }
+                mixTokenBackward(t, x, dPre, dPost, dRes, dx);
+                dState.put(t, dx);
             }
         });
-        INDArray through = mixingBackward(dPre, dPost, dRes, dState);
-        INDArray dX = Arrays2.fromDoubles(dState, dhArr.dataType(), tokens, (long) n * c);
-        return through == null ? dX : dX.addi(through);
+        endMixBackward(dPre, dPost, dRes, dState.array());
+        return dState.array();
     }
 
     @Override
@@ -151,32 +172,86 @@ abstract class StreamMixingConnection implements Connection {
     }
 
     /**
-     * {@code sum a[ao + k] b[bo + k]} over {@code k < length}, in four interleaved partial sums: the JIT does not
-     * vectorise a floating-point reduction (it may not reorder the additions), so one accumulator would chain
-     * every add behind the previous one.
+     * {@code sum a[k] b[k]}, in four interleaved partial sums: the JIT does not vectorise a floating-point
+     * reduction (it may not reorder the additions), so one accumulator would chain every add behind the last.
      */
-    static double dot(double[] a, int ao, double[] b, int bo, int length) {
+    static double dot(double[] a, double[] b) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
         int k = 0;
-        for (; k + 3 < length; k += 4) {
-            s0 += a[ao + k] * b[bo + k];
-            s1 += a[ao + k + 1] * b[bo + k + 1];
-            s2 += a[ao + k + 2] * b[bo + k + 2];
-            s3 += a[ao + k + 3] * b[bo + k + 3];
+        for (; k + 3 < a.length; k += 4) {
+            s0 += a[k] * b[k];
+            s1 += a[k + 1] * b[k + 1];
+            s2 += a[k + 2] * b[k + 2];
+            s3 += a[k + 3] * b[k + 3];
         }
-        for (; k < length; k++) {
-            s0 += a[ao + k] * b[bo + k];
+        for (; k < a.length; k++) {
+            s0 += a[k] * b[k];
         }
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** {@code y[yo + k] += a x[xo + k]} for {@code k < length} (a loop the JIT vectorises). */
-    static void axpy(double a, double[] x, int xo, double[] y, int yo, int length) {
-        for (int k = 0; k < length; k++) {
-            y[yo + k] += a * x[xo + k];
+    /**
+     * {@code out[oo + j] = a . b[j]} for every j. Four dots at a time share each load of {@code a}, which halves
+     * the loads of separate dots (scalar dots are bound by loads).
+     */
+    static void dots(double[] a, double[][] b, double[] out, int oo) {
+        int j = 0;
+        for (; j + 3 < b.length; j += 4) {
+            double[] b0 = b[j];
+            double[] b1 = b[j + 1];
+            double[] b2 = b[j + 2];
+            double[] b3 = b[j + 3];
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            double t0 = 0;
+            double t1 = 0;
+            double t2 = 0;
+            double t3 = 0;
+            int k = 0;
+            for (; k + 1 < a.length; k += 2) {
+                double u = a[k];
+                double v = a[k + 1];
+                s0 += u * b0[k];
+                s1 += u * b1[k];
+                s2 += u * b2[k];
+                s3 += u * b3[k];
+                t0 += v * b0[k + 1];
+                t1 += v * b1[k + 1];
+                t2 += v * b2[k + 1];
+                t3 += v * b3[k + 1];
+            }
+            for (; k < a.length; k++) {
+                s0 += a[k] * b0[k];
+                s1 += a[k] * b1[k];
+                s2 += a[k] * b2[k];
+                s3 += a[k] * b3[k];
+            }
+            out[oo + j] = s0 + t0;
+            out[oo + j + 1] = s1 + t1;
+            out[oo + j + 2] = s2 + t2;
+            out[oo + j + 3] = s3 + t3;
+        }
+        for (; j < b.length; j++) {
+            out[oo + j] = dot(a, b[j]);
+        }
+    }
+
+    /** {@code y[k] += a x[k]}. */
+    static void axpy(double a, double[] x, double[] y) {
+        for (int k = 0; k < y.length; k++) {
+            y[k] += a * x[k];
+        }
+    }
+
+    /** {@code y[k] = a x[k]}. */
+    static void scale(double a, double[] x, double[] y) {
+        for (int k = 0; k < y.length; k++) {
+            y[k] = a * x[k];
         }
     }
 

@@ -39,10 +39,8 @@ public final class Transformer {
     /**
      * @param params parameter views by {@link ParamLayout} name
      * @param grads  gradient views by name; read only when {@link #backward} runs, so it may be filled later
-     * @param scratch work arrays to reuse, kept by the caller across the Transformers it wires for one model
      */
-    public Transformer(ModelConfig config, Map<String, INDArray> params, Map<String, INDArray> grads,
-                       ScratchBuffers scratch) {
+    public Transformer(ModelConfig config, Map<String, INDArray> params, Map<String, INDArray> grads) {
         this.config = config;
         this.params = params;
         this.grads = grads;
@@ -54,10 +52,9 @@ public final class Transformer {
                     : new FeedForward(s, eps, params, grads));
             connections.add(switch (config.connection()) {
                 case RESIDUAL -> new ResidualConnection();
-                case HC -> new HyperConnection(s + "conn.", config.streams(), config.dModel(), eps, params, grads,
-                        scratch);
+                case HC -> new HyperConnection(s + "conn.", config.streams(), config.dModel(), eps, params, grads);
                 case MHC -> new ManifoldHyperConnection(s + "conn.", config.streams(), config.dModel(),
-                        config.sinkhornIterations(), eps, params, grads, scratch);
+                        config.sinkhornIterations(), eps, params, grads);
             });
         }
         this.finalNorm = new RmsNorm(eps, params, grads, "finalNorm");

@@ -2,7 +2,6 @@ package dev.mhcspark.model.dl4j;
 
 import dev.mhcspark.model.NextTokenLoss;
 import dev.mhcspark.model.TokenIds;
-import dev.mhcspark.model.ScratchBuffers;
 import dev.mhcspark.model.Transformer;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +33,6 @@ import org.nd4j.linalg.factory.Nd4j;
 public class TransformerLayerImpl extends BaseLayer<TransformerLayer> implements IOutputLayer {
     private final Map<String, INDArray> grads = new HashMap<>();  // filled from gradientViews at backward
     private final NextTokenLoss loss = new NextTokenLoss();
-    private final ScratchBuffers scratch = new ScratchBuffers();
     private Transformer model;
     private boolean recordStateRms;
     private INDArray labels;
@@ -73,15 +71,15 @@ public class TransformerLayerImpl extends BaseLayer<TransformerLayer> implements
     }
 
     private Transformer newModel() {
-        Transformer t = new Transformer(layerConf().modelConfig(), params, grads, scratch);
+        Transformer t = new Transformer(layerConf().modelConfig(), params, grads);
         t.recordStateRms(recordStateRms);
         return t;
     }
 
     private INDArray forward() {
         assertInputSet(false);
-        // parameter views may have been replaced since the last pass: wire a fresh model (cheap: the work
-        // arrays stay in the scratch buffers)
+        // parameter views may have been replaced since the last pass: wire a fresh model (cheap: the large work
+        // arrays of a pass live in the workspace DL4J has open)
         model = newModel();
         return model.forward(input);
     }
