@@ -79,7 +79,18 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
             pre[t * n + j] = sigmoid(logits[o + j]);
             post[t * n + j] = 2 * sigmoid(logits[o + n + j]);
         }
-        sinkhorn.project(logits, o + 2 * n, res, t * n * n);
+    }
+
+    @Override
+    protected void mixRange(int from, int to, double[] res) {
+        int k = coefficients(n);
+        sinkhorn.project(logits, from * k + 2 * n, k, to - from, res, from * n * n);
+    }
+
+    @Override
+    protected void mixRangeBackward(int from, int to, double[] dRes) {
+        int k = coefficients(n);
+        sinkhorn.backward(logits, from * k + 2 * n, k, to - from, dRes, from * n * n, dLogits, from * k + 2 * n);
     }
 
     @Override
@@ -94,7 +105,6 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
             dLogits[o + j] = dPre[t * n + j] * sp * (1 - sp);
             dLogits[o + n + j] = dPost[t * n + j] * 2 * so * (1 - so);
         }
-        sinkhorn.backward(logits, o + 2 * n, dRes, t * n * n, dLogits, o + 2 * n);
         double r = rms[t];
         double dr = 0;
         for (int q = 0; q < k; q++) {

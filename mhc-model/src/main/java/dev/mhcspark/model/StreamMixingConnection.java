@@ -33,10 +33,19 @@ abstract class StreamMixingConnection implements Connection {
     protected abstract void beginMix(INDArray state);
 
     /**
-     * Writes token {@code t}'s coefficients {@code pre[t*n ..]}, {@code post[t*n ..]}, {@code res[t*n*n ..]},
-     * given its state {@code x [n][C]}. Called for all tokens in parallel.
+     * Writes token {@code t}'s coefficients {@code pre[t*n ..]}, {@code post[t*n ..]} and, here or in
+     * {@link #mixRange}, {@code res[t*n*n ..]}, given its state {@code x [n][C]}. Called for all tokens in
+     * parallel.
      */
     protected abstract void mixToken(int t, double[][] x, double[] pre, double[] post, double[] res);
+
+    /** After {@link #mixToken} ran for tokens {@code [from, to)}: work better done for a range at once. */
+    protected void mixRange(int from, int to, double[] res) {
+    }
+
+    /** Before {@link #mixTokenBackward} runs for tokens {@code [from, to)}: work better done for a range at once. */
+    protected void mixRangeBackward(int from, int to, double[] dRes) {
+    }
 
     /**
      * Given dL/d of token {@code t}'s coefficients, keeps what the parameter gradients need and adds into
@@ -73,6 +82,7 @@ abstract class StreamMixingConnection implements Connection {
                 }
                 h.put(t, hr);
             }
+            mixRange(from, to, res);
         });
         return h.array();
     }
@@ -150,6 +160,7 @@ abstract class StreamMixingConnection implements Connection {
             double[] dh = new double[c];
             double[][] x = new double[n][c];
             double[][] dx = new double[n][c];
+            mixRangeBackward(from, to, dRes);
             for (int t = from; t < to; t++) {
                 dhRows.get(t, dh);
                 stateRows.get(t, x);

@@ -138,6 +138,43 @@ class SinkhornProjectionTest {
     }
 
     @Test
+    void batchesOfTokensMatchTheNaiveImplementationTokenByToken() {
+        // 150 tokens span three blocks of lanes; the logits sit at an offset within a wider stride, as mHC's do
+        Random r = new Random(11);
+        int n = 4;
+        int nn = n * n;
+        int tokens = 150;
+        int stride = nn + 8;
+        int offset = 8;
+        double[] logits = new double[tokens * stride];
+        double[] upstream = new double[tokens * nn];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (r.nextDouble() * 2 - 1) * (i % 7 == 0 ? 30 : 3);
+        }
+        for (int i = 0; i < upstream.length; i++) {
+            upstream[i] = r.nextGaussian();
+        }
+        SinkhornProjection p = new SinkhornProjection(n, 20);
+        double[] out = new double[tokens * nn];
+        double[] dLogits = new double[tokens * stride];
+        p.project(logits, offset, stride, tokens, out, 0);
+        p.backward(logits, offset, stride, tokens, upstream, 0, dLogits, offset);
+        for (int t = 0; t < tokens; t++) {
+            double[] own = java.util.Arrays.copyOfRange(logits, t * stride + offset, (t + 1) * stride);
+            double[] expected = flat(naive(unflat(own, n), 20));
+            double[] single = new double[nn];
+            new SinkhornProjection(n, 20).backward(own, 0, upstream, t * nn, single, 0);
+            for (int e = 0; e < nn; e++) {
+                assertEquals(expected[e], out[t * nn + e], 1e-9, "token " + t + " entry " + e);
+                assertEquals(single[e], dLogits[t * stride + offset + e], 1e-12, "token " + t + " gradient " + e);
+            }
+            for (int e = 0; e < offset; e++) {
+                assertEquals(0, dLogits[t * stride + e], "token " + t + ": outside its logits");
+            }
+        }
+    }
+
+    @Test
     void rejectsInvalidSizes() {
         assertThrows(IllegalArgumentException.class, () -> new SinkhornProjection(0, 20));
         assertThrows(IllegalArgumentException.class, () -> new SinkhornProjection(4, 0));
