@@ -1,5 +1,8 @@
 package dev.mhcspark.model;
 
+import static dev.mhcspark.model.RowMath.axpy;
+import static dev.mhcspark.model.RowMath.dot;
+
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

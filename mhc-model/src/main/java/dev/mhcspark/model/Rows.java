@@ -127,4 +127,26 @@ final class Rows {
         IntStream.range(0, tasks).parallel().forEach(i ->
                 body.run(i * TOKENS_PER_TASK, Math.min(tokens, (i + 1) * TOKENS_PER_TASK)));
     }
+
+    /** Work on a range of tokens that also adds into a sum over all tokens, {@code sum [width]}. */
+    interface SummingRange {
+        void run(int from, int to, double[] sum);
+    }
+
+    /**
+     * {@link #parallel}, where each range also adds into its own partial sum; returns the total. The partial
+     * sums are added in range order, so the result does not depend on the scheduling.
+     */
+    static double[] parallelSum(int tokens, int width, SummingRange body) {
+        int tasks = (tokens + TOKENS_PER_TASK - 1) / TOKENS_PER_TASK;
+        double[][] partial = new double[tasks][width];
+        parallel(tokens, (from, to) -> body.run(from, to, partial[from / TOKENS_PER_TASK]));
+        double[] total = new double[width];
+        for (double[] p : partial) {
+            for (int k = 0; k < width; k++) {
+                total[k] += p[k];
+            }
+        }
+        return total;
+    }
 }

@@ -78,12 +78,7 @@ public final class Transformer {
         x = x.reshape(batch, (long) seqLen * c).addiRowVector(pos.reshape((long) seqLen * c))
                 .reshape(ids.length, c);
         if (n > 1) {
-            INDArray expanded = Nd4j.createUninitialized(x.dataType(), ids.length, n, c);
-            for (int i = 0; i < n; i++) {
-                expanded.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(x);
-            }
-            x = expanded.reshape(ids.length, (long) n * c)
-                    .addiRowVector(params.get("streamOffsets").reshape((long) n * c));
+            x = StreamExpansion.expand(x, Arrays2.toDoubles(params.get("streamOffsets")), n);
         }
         for (int k = 0; k < sublayers.size(); k++) {
             Connection conn = connections.get(k);
@@ -93,7 +88,7 @@ public final class Transformer {
             }
         }
         streams = x;
-        INDArray z = n > 1 ? readout(x) : x;
+        INDArray z = n > 1 ? StreamExpansion.readout(x, Arrays2.toDoubles(params.get("readout"))) : x;
         zNormed = finalNorm.forward(z);
         return config.tiedEmbeddings() ? Arrays2.matmul(zNormed, tokEmb, false, true) : zNormed.mmul(params.get("unembed"));
     }
@@ -112,14 +107,20 @@ public final class Transformer {
             dz = Arrays2.matmul(dLogits, params.get("unembed"), false, true);
         }
         dz = finalNorm.backward(dz);
-        INDArray dx = n > 1 ? readoutBackward(dz) : dz;
+        INDArray dx = dz;
+        if (n > 1) {
+            double[] dReadout = new double[n];
+            dx = StreamExpansion.readoutBackward(streams, dz, Arrays2.toDoubles(params.get("readout")), dReadout);
+            grads.get("readout").addi(Arrays2.fromDoubles(dReadout, dz.dataType(), n));
+        }
         for (int k = sublayers.size() - 1; k >= 0; k--) {
             Connection conn = connections.get(k);
             dx = conn.backwardIn(sublayers.get(k).backward(conn.backwardOut(dx)));
         }
         if (n > 1) {
-            grads.get("streamOffsets").addi(dx.sum(0).reshape(n, c));
-            dx = dx.reshape(ids.length, n, c).sum(1);
+            double[] dOffsets = new double[n * c];
+            dx = StreamExpansion.expandBackward(dx, n, dOffsets);
+            grads.get("streamOffsets").addi(Arrays2.fromDoubles(dOffsets, dx.dataType(), n, c));
         }
         grads.get("posEmb").get(NDArrayIndex.interval(0, seqLen), NDArrayIndex.all())
                 .addi(dx.reshape(batch, seqLen, c).sum(0));
@@ -139,33 +140,6 @@ public final class Transformer {
 
     public ModelConfig config() {
         return config;
-    }
-
-    private INDArray readout(INDArray x) {
-        int n = config.streams();
-        INDArray x3 = x.reshape(ids.length, n, config.dModel());
-        double[] w = Arrays2.toDoubles(params.get("readout"));
-        INDArray z = x3.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).mul(w[0]);
-        for (int i = 1; i < n; i++) {
-            z.addi(x3.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).mul(w[i]));
-        }
-        return z;
-    }
-
-    private INDArray readoutBackward(INDArray dz) {
-        int n = config.streams();
-        int c = config.dModel();
-        INDArray x3 = streams.reshape(ids.length, n, c);
-        double[] w = Arrays2.toDoubles(params.get("readout"));
-        double[] dw = new double[n];
-        INDArray dx = Nd4j.createUninitialized(dz.dataType(), ids.length, n, c);
-        for (int i = 0; i < n; i++) {
-            INDArray xi = x3.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all());
-            dw[i] = xi.mul(dz).sumNumber().doubleValue();
-            dx.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(dz.mul(w[i]));
-        }
-        grads.get("readout").addi(Arrays2.fromDoubles(dw, dz.dataType(), n));
-        return dx.reshape(ids.length, (long) n * c);
     }
 
     private void readIds(INDArray tokenIds) {

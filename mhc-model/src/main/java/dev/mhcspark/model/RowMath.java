@@ -1,0 +1,95 @@
+package dev.mhcspark.model;
+
+/**
+ * Loops over one token's rows, written the way the JIT (17) compiles them well. Every loop indexes its arrays
+ * from 0, which is why the kernels keep a token's streams as separate arrays [n][C]: the JIT vectorises
+ * {@code y[k] += a x[k]} but not {@code y[yo + k] += a x[xo + k]}, as x and y might be one array.
+ */
+final class RowMath {
+    private RowMath() {
+    }
+
+    /**
+     * {@code sum a[k] b[k]}, in four interleaved partial sums: the JIT does not vectorise a floating-point
+     * reduction (it may not reorder the additions), so one accumulator would chain every add behind the last.
+     */
+    static double dot(double[] a, double[] b) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (; k + 3 < a.length; k += 4) {
+            s0 += a[k] * b[k];
+            s1 += a[k + 1] * b[k + 1];
+            s2 += a[k + 2] * b[k + 2];
+            s3 += a[k + 3] * b[k + 3];
+        }
+        for (; k < a.length; k++) {
+            s0 += a[k] * b[k];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * {@code out[oo + j] = a . b[j]} for every j. Four dots at a time share each load of {@code a}, which halves
+     * the loads of separate dots (scalar dots are bound by loads).
+     */
+    static void dots(double[] a, double[][] b, double[] out, int oo) {
+        int j = 0;
+        for (; j + 3 < b.length; j += 4) {
+            double[] b0 = b[j];
+            double[] b1 = b[j + 1];
+            double[] b2 = b[j + 2];
+            double[] b3 = b[j + 3];
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            double t0 = 0;
+            double t1 = 0;
+            double t2 = 0;
+            double t3 = 0;
+            int k = 0;
+            for (; k + 1 < a.length; k += 2) {
+                double u = a[k];
+                double v = a[k + 1];
+                s0 += u * b0[k];
+                s1 += u * b1[k];
+                s2 += u * b2[k];
+                s3 += u * b3[k];
+                t0 += v * b0[k + 1];
+                t1 += v * b1[k + 1];
+                t2 += v * b2[k + 1];
+                t3 += v * b3[k + 1];
+            }
+            for (; k < a.length; k++) {
+                s0 += a[k] * b0[k];
+                s1 += a[k] * b1[k];
+                s2 += a[k] * b2[k];
+                s3 += a[k] * b3[k];
+            }
+            out[oo + j] = s0 + t0;
+            out[oo + j + 1] = s1 + t1;
+            out[oo + j + 2] = s2 + t2;
+            out[oo + j + 3] = s3 + t3;
+        }
+        for (; j < b.length; j++) {
+            out[oo + j] = dot(a, b[j]);
+        }
+    }
+
+    /** {@code y[k] += a x[k]}. */
+    static void axpy(double a, double[] x, double[] y) {
+        for (int k = 0; k < y.length; k++) {
+            y[k] += a * x[k];
+        }
+    }
+
+    /** {@code y[k] = a x[k]}. */
+    static void scale(double a, double[] x, double[] y) {
+        for (int k = 0; k < y.length; k++) {
+            y[k] = a * x[k];
+        }
+    }
+}
