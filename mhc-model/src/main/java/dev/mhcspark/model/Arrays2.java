@@ -19,20 +19,14 @@ final class Arrays2 {
     /** Per-thread staging chunk for float <-> double conversions. */
     private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
-    /** The values of {@code a} in row-major order, as a fresh double array. */
-    static double[] toDoubles(INDArray a) {
-        return toDoubles(a, null);
-    }
-
     /**
-     * The values of {@code a} in row-major order, written into {@code reuse} when it has the right length (the
-     * connections convert the same large shapes every step; fresh 16 MB arrays cost zeroing and GC). Large
-     * arrays are converted in parallel chunks straight from the native buffer, with no full-size staging copy.
+     * The values of {@code a} in row-major order, as a fresh double array. Large arrays are converted in parallel
+     * chunks straight from the native buffer, with no full-size staging copy.
      */
-    static double[] toDoubles(INDArray a, double[] reuse) {
+    static double[] toDoubles(INDArray a) {
         INDArray d = dense(a);
         int length = (int) d.length();
-        double[] out = reuse != null && reuse.length == length ? reuse : new double[length];
+        double[] out = new double[length];
         if (d.dataType() == DataType.DOUBLE) {
             DoubleBuffer src = d.data().asNioDouble();
             chunks(length, (from, n) -> src.get(from, out, from, n));
@@ -92,7 +86,8 @@ final class Arrays2 {
         });
     }
 
-    private static INDArray dense(INDArray a) {
+    /** {@code a} itself if it is a dense row-major array of its own buffer, else a dense copy. */
+    static INDArray dense(INDArray a) {
         boolean dense = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
                 && Shape.hasDefaultStridesForShape(a);
         return dense ? a : a.dup('c');

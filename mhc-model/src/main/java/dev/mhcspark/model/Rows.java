@@ -5,7 +5,6 @@ import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -43,9 +42,7 @@ final class Rows {
 
     /** Rows of {@code a}, on a dense copy if {@code a} is a view (reading only: writes to a copy would be lost). */
     static Rows read(INDArray a) {
-        boolean dense = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
-                && Shape.hasDefaultStridesForShape(a);
-        return new Rows(dense ? a : a.dup('c'));
+        return new Rows(Arrays2.dense(a));
     }
 
     /** A new uninitialised [rows, width] array (in the current workspace, if any), to be filled row by row. */

@@ -47,7 +47,7 @@ class Arrays2Test {
             INDArray inWorkspace = Arrays2.fromDoubles(values, DataType.FLOAT, ROWS, COLS);
             assertEquals(values[123_456], inWorkspace.getDouble(123, 456), 0.0);
             assertEquals(values[values.length - 1], inWorkspace.getDouble(ROWS - 1, COLS - 1), 0.0);
-            double[] again = Arrays2.toDoubles(inWorkspace, new double[values.length]);
+            double[] again = Arrays2.toDoubles(inWorkspace);
             for (int i = 0; i < values.length; i++) {
                 assertEquals(values[i], again[i], 0.0, "element " + i);
             }
