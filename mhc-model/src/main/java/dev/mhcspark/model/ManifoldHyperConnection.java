@@ -28,7 +28,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
 
     private INDArray state;
     private double[] alphas;
-    private double[] bias0;    // bias values
+    private double[] biases;
     private double[] raw;      // A = x phi, [N, K]
     private double[] rms;      // [N]
     private double[] logits;   // H~, [N, K]
@@ -58,7 +58,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         int tokens = (int) state.size(0);
         raw = Arrays2.toDoubles(state.mmul(phi));
         alphas = Arrays2.toDoubles(alpha);
-        bias0 = Arrays2.toDoubles(bias);
+        biases = Arrays2.toDoubles(bias);
         rms = new double[tokens];
         logits = new double[raw.length];
         dLogits = new double[raw.length];
@@ -76,7 +76,7 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         double r = Math.sqrt(squares / (n * c) + eps);
         rms[t] = r;
         for (int q = 0; q < k; q++) {
-            logits[o + q] = alphas[group(q)] * raw[o + q] / r + bias0[q];
+            logits[o + q] = alphas[group(q)] * raw[o + q] / r + biases[q];
         }
         for (int j = 0; j < n; j++) {
             pre[t * n + j] = sigmoid(logits[o + j]);
