@@ -1,12 +1,10 @@
 package dev.mhcspark.jobs;
 
+import dev.mhcspark.datasets.io.Checksums;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,11 +37,7 @@ final class ExecutorModels {
     }
 
     static String key(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Checksums.sha256(bytes);
     }
 
     /** An idle copy of the model, or a fresh one restored from {@code bytes} when all copies are in use. */

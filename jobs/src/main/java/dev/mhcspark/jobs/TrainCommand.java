@@ -390,8 +390,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static String sha256(String text) {
-        return java.util.HexFormat.of().formatHex(dev.mhcspark.datasets.io.Checksums.newSha256()
-                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return dev.mhcspark.datasets.io.Checksums.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static byte[] read(Path file) {

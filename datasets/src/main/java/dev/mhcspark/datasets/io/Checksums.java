@@ -9,7 +9,7 @@ import java.util.HexFormat;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** SHA-256 of files, as hex, the way manifests record them. */
+/** SHA-256 of files and bytes, as lower-case hex, the way manifests record them. */
 public final class Checksums {
     private Checksums() {
     }
@@ -20,6 +20,10 @@ public final class Checksums {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM has no SHA-256", e);
         }
+    }
+
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
     }
 
     public static String sha256(FileSystem fs, Path file) throws IOException {

@@ -1,5 +1,6 @@
 package dev.mhcspark.datasets.tokenizer;
 
+import dev.mhcspark.datasets.io.Checksums;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -46,7 +47,7 @@ public final class BpeTokenizer implements Tokenizer {
         java.nio.file.Path absolute = file.toAbsolutePath().normalize();
         byte[] bytes = TokenizerFiles.read(absolute);
         return new BpeTokenizer(BpeVocabulary.fromJson(bytes, absolute.toString()), absolute.toString(),
-                TokenizerFiles.sha256(bytes));
+                Checksums.sha256(bytes));
     }
 
     /** Reads through Hadoop's file systems: {@code hdfs://}, {@code s3a://}, {@code file:}, ... */
@@ -54,7 +55,7 @@ public final class BpeTokenizer implements Tokenizer {
         org.apache.hadoop.fs.Path qualified = TokenizerFiles.qualified(file, conf);
         byte[] bytes = TokenizerFiles.read(qualified, conf);
         return new BpeTokenizer(BpeVocabulary.fromJson(bytes, qualified.toString()), qualified.toString(),
-                TokenizerFiles.sha256(bytes));
+                Checksums.sha256(bytes));
     }
 
     /** Writes {@code vocabulary} atomically to {@code file} (replacing it) and returns the tokenizer of that file. */
@@ -62,7 +63,7 @@ public final class BpeTokenizer implements Tokenizer {
         java.nio.file.Path absolute = file.toAbsolutePath().normalize();
         byte[] bytes = vocabulary.toJson();
         TokenizerFiles.write(absolute, bytes);
-        return new BpeTokenizer(vocabulary, absolute.toString(), TokenizerFiles.sha256(bytes));
+        return new BpeTokenizer(vocabulary, absolute.toString(), Checksums.sha256(bytes));
     }
 
     /** As {@link #save(BpeVocabulary, java.nio.file.Path)}, through Hadoop's file systems. */
@@ -71,7 +72,7 @@ public final class BpeTokenizer implements Tokenizer {
         org.apache.hadoop.fs.Path qualified = TokenizerFiles.qualified(file, conf);
         byte[] bytes = vocabulary.toJson();
         TokenizerFiles.write(qualified, conf, bytes);
-        return new BpeTokenizer(vocabulary, qualified.toString(), TokenizerFiles.sha256(bytes));
+        return new BpeTokenizer(vocabulary, qualified.toString(), Checksums.sha256(bytes));
     }
 
     public BpeVocabulary vocabulary() {

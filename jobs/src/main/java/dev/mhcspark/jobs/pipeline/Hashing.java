@@ -18,7 +18,7 @@ final class Hashing {
     }
 
     static String of(String text) {
-        return HexFormat.of().formatHex(Checksums.newSha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+        return Checksums.sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The hash of a file's bytes, or of a directory's relative file names and contents. */
