@@ -65,13 +65,14 @@ class TokenizeLimitsTest {
     void aJobKilledHalfWayLeavesNoDataset() throws Exception {
         Path out = tmp.resolve("killed-ds");
         Path log = tmp.resolve("killed.log");
-        Process child = TokenizeInChildJvm.start("1g", bigLine, out, log);
+        Process child = TokenizeInChildJvm.start("1g", bigLine, out, log, "half-way");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        // the first progress line (every second) means tokens are being cached: the job is half-way
-        while (!Files.readString(log).contains("elapsed 0:0") && System.nanoTime() < deadline) {
+        // the child holds the job once its tokens are spilled into the hidden temporary dataset
+        while (!Files.readString(log).contains(TokenizeInChildJvm.HALF_WAY) && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        assertTrue(child.isAlive(), "the job ended before it could be killed: " + Files.readString(log));
+        assertTrue(Files.readString(log).contains(TokenizeInChildJvm.HALF_WAY) && child.isAlive(),
+                "the job did not reach half-way: " + Files.readString(log));
         child.destroyForcibly().waitFor();  // SIGKILL: no shutdown hook, no cleanup
 
         assertFalse(Files.exists(out), "a killed job must not leave " + out);
