@@ -248,7 +248,8 @@ class YarnSubmitTest {
 
     /**
      * {@code mhc eval} (here in this JVM, {@code --master none}: the Spark path is tested in the jobs module) reads
-     * the model the YARN job trained from its HDFS run directory and writes its output to HDFS, atomically; {@code eval compare} reads it back from there.
+     * the model the YARN job trained from its HDFS run directory and writes its output to HDFS, atomically;
+     * {@code eval compare} reads it back from there.
      */
     @Test
     @Order(3)

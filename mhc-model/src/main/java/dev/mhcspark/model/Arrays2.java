@@ -1,8 +1,5 @@
 package dev.mhcspark.model;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -14,31 +11,13 @@ final class Arrays2 {
     private Arrays2() {
     }
 
-    /** Elements converted per parallel task: large enough to amortise scheduling, small enough for L2. */
-    private static final int CHUNK = 1 << 15;
-    /** Per-thread staging chunk for float <-> double conversions. */
-    private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[CHUNK]);
-
-    /**
-     * The values of {@code a} in row-major order, as a fresh double array. Large arrays are converted in parallel
-     * chunks straight from the native buffer, with no full-size staging copy.
-     */
+    /** The values of {@code a} in row-major order, as a fresh double array. */
     static double[] toDoubles(INDArray a) {
         INDArray d = dense(a);
         int length = (int) d.length();
         double[] out = new double[length];
-        if (d.dataType() == DataType.DOUBLE) {
-            DoubleBuffer src = d.data().asNioDouble();
-            chunks(length, (from, n) -> src.get(from, out, from, n));
-        } else if (d.dataType() == DataType.FLOAT) {
-            FloatBuffer src = d.data().asNioFloat();
-            chunks(length, (from, n) -> {
-                float[] f = FLOATS.get();
-                src.get(from, f, 0, n);
-                for (int i = 0; i < n; i++) {
-                    out[from + i] = f[i];
-                }
-            });
+        if (d.dataType() == DataType.FLOAT || d.dataType() == DataType.DOUBLE) {
+            Rows.read(d.reshape(1, length)).get(0, out);
         } else {
             System.arraycopy(d.data().asDouble(), 0, out, 0, length);
         }
@@ -46,44 +25,16 @@ final class Arrays2 {
     }
 
     /**
-     * A new array of the given type and shape holding {@code values} (row-major). Allocated in the current
-     * workspace, if any, and filled in parallel chunks straight into the native buffer.
+     * A new array of the given type and shape holding {@code values} (row-major), allocated in the current
+     * workspace, if any.
      */
     static INDArray fromDoubles(double[] values, DataType type, long... shape) {
-        INDArray out = Nd4j.createUninitialized(type, shape, 'c');
-        if (type == DataType.DOUBLE) {
-            DoubleBuffer dst = out.data().asNioDouble();
-            chunks(values.length, (from, n) -> dst.put(from, values, from, n));
-        } else if (type == DataType.FLOAT) {
-            FloatBuffer dst = out.data().asNioFloat();
-            chunks(values.length, (from, n) -> {
-                float[] f = FLOATS.get();
-                for (int i = 0; i < n; i++) {
-                    f[i] = (float) values[from + i];
-                }
-                dst.put(from, f, 0, n);
-            });
-        } else {
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
             return Nd4j.create(values, shape, type);
         }
-        return out;
-    }
-
-    private interface Chunk {
-        void run(int from, int length);
-    }
-
-    /** Runs {@code chunk} over {@code [0, length)} in pieces of {@link #CHUNK}, in parallel when there are several. */
-    private static void chunks(int length, Chunk chunk) {
-        int pieces = (length + CHUNK - 1) / CHUNK;
-        if (pieces <= 1) {
-            chunk.run(0, length);
-            return;
-        }
-        IntStream.range(0, pieces).parallel().forEach(p -> {
-            int from = p * CHUNK;
-            chunk.run(from, Math.min(CHUNK, length - from));
-        });
+        Rows out = Rows.create(type, 1, values.length);
+        out.put(0, values);
+        return out.array().reshape('c', shape);
     }
 
     /** {@code a} itself if it is a dense row-major array of its own buffer, else a dense copy. */

@@ -71,12 +71,7 @@ final class HyperConnection extends StreamMixingConnection {
         }
     }
 
-    @Override
-    protected void mixTokenBackward(int t, double[][] x, double[] dPre, double[] dPost, double[] dRes,
-                                    double[][] dx) {
-        // every path from X to the coefficients goes through the per-stream RMSNorm: see endMixBackward
-    }
-
+    /** Every path from X to the coefficients goes through the per-stream RMSNorm, so dL/dX is added here. */
     @Override
     protected void endMixBackward(double[] dPre, double[] dPost, double[] dRes, INDArray dState) {
         int tokens = dPre.length / n;

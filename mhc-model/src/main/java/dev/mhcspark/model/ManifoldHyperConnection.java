@@ -26,7 +26,6 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     private final INDArray bias;
     private final SinkhornProjection sinkhorn;
 
-    private INDArray state;
     private double[] alphas;
     private double[] biases;
     private double[] raw;      // A = x phi, [N, K]
@@ -54,15 +53,12 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
 
     @Override
     protected void beginMix(INDArray state) {
-        this.state = state;
         int tokens = (int) state.size(0);
         raw = Arrays2.toDoubles(state.mmul(phi));
         alphas = Arrays2.toDoubles(alpha);
         biases = Arrays2.toDoubles(bias);
         rms = new double[tokens];
         logits = new double[raw.length];
-        dLogits = new double[raw.length];
-        dA = new double[raw.length];
     }
 
     @Override
@@ -91,20 +87,25 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
     }
 
     @Override
+    protected void beginMixBackward() {
+        dLogits = new double[logits.length];
+        dA = new double[logits.length];
+    }
+
+    @Override
     protected void mixRangeBackward(int from, int to, double[] dRes) {
         int k = coefficients(n);
         sinkhorn.backward(logits, from * k + 2 * n, k, to - from, dRes, from * n * n, dLogits, from * k + 2 * n);
     }
 
     @Override
-    protected void mixTokenBackward(int t, double[][] x, double[] dPre, double[] dPost, double[] dRes,
-                                    double[][] dx) {
+    protected void mixTokenBackward(int t, double[][] x, double[] dPre, double[] dPost, double[][] dx) {
         int k = coefficients(n);
         int nc = n * c;
         int o = t * k;
-        for (int j = 0; j < n; j++) {
-            double sp = sigmoid(logits[o + j]);
-            double so = sigmoid(logits[o + n + j]);
+        for (int j = 0; j < n; j++) {  // sigmoid' = s (1 - s), from the forward pass's H_pre = s, H_post = 2 s
+            double sp = pre[t * n + j];
+            double so = post[t * n + j] / 2;
             dLogits[o + j] = dPre[t * n + j] * sp * (1 - sp);
             dLogits[o + n + j] = dPost[t * n + j] * 2 * so * (1 - so);
         }
@@ -136,8 +137,12 @@ final class ManifoldHyperConnection extends StreamMixingConnection {
         grads.get(prefix + "alpha").addi(Arrays2.fromDoubles(dAlpha, type, 3));
         grads.get(prefix + "bias").addi(Arrays2.fromDoubles(dBias, type, k));
         INDArray dAArr = Arrays2.fromDoubles(dA, type, tokens, k);
-        grads.get(prefix + "phi").addi(Arrays2.matmul(state, dAArr, true, false));
+        grads.get(prefix + "phi").addi(Arrays2.matmul(state(), dAArr, true, false));
         Nd4j.gemm(dAArr, phi, dState, false, true, 1.0, 1.0);  // dX += dA phi^T
+    }
+
+    private static double sigmoid(double x) {
+        return 1.0 / (1.0 + Math.exp(-x));
     }
 
     private int group(int q) {

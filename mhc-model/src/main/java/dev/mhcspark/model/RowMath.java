@@ -79,6 +79,17 @@ final class RowMath {
         }
     }
 
+    /**
+     * {@code y = sum_i w[wo + i * stride] x[i]}: a weighted sum of a token's streams (the weights of stream i
+     * strided as they sit in a per-token coefficient array).
+     */
+    static void combine(double[] w, int wo, int stride, double[][] x, double[] y) {
+        scale(w[wo], x[0], y);
+        for (int i = 1; i < x.length; i++) {
+            axpy(w[wo + i * stride], x[i], y);
+        }
+    }
+
     /** {@code y[k] += a x[k]}. */
     static void axpy(double a, double[] x, double[] y) {
         for (int k = 0; k < y.length; k++) {

@@ -120,9 +120,12 @@ final class Rows {
 
     /** Runs {@code body} over {@code [0, tokens)} in ranges, in parallel; each range's work is independent. */
     static void parallel(int tokens, TokenRange body) {
-        int tasks = (tokens + TOKENS_PER_TASK - 1) / TOKENS_PER_TASK;
-        IntStream.range(0, tasks).parallel().forEach(i ->
+        IntStream.range(0, tasks(tokens)).parallel().forEach(i ->
                 body.run(i * TOKENS_PER_TASK, Math.min(tokens, (i + 1) * TOKENS_PER_TASK)));
+    }
+
+    private static int tasks(int tokens) {
+        return (tokens + TOKENS_PER_TASK - 1) / TOKENS_PER_TASK;
     }
 
     /** Work on a range of tokens that also adds into a sum over all tokens, {@code sum [width]}. */
@@ -135,8 +138,7 @@ final class Rows {
      * sums are added in range order, so the result does not depend on the scheduling.
      */
     static double[] parallelSum(int tokens, int width, SummingRange body) {
-        int tasks = (tokens + TOKENS_PER_TASK - 1) / TOKENS_PER_TASK;
-        double[][] partial = new double[tasks][width];
+        double[][] partial = new double[tasks(tokens)][width];
         parallel(tokens, (from, to) -> body.run(from, to, partial[from / TOKENS_PER_TASK]));
         double[] total = new double[width];
         for (double[] p : partial) {

@@ -67,8 +67,8 @@ public final class SinkhornProjection {
             double[][] m = b.states()[0];  // iterated in place: the forward pass keeps no intermediate state
             exp(logits, lo + first * stride, stride, lanes, b);
             for (int it = 0; it < iterations; it++) {
-                normaliseColumns(m, m, lanes, b.sum());
-                normaliseRows(m, m, lanes, b.sum());
+                normalise(m, m, false, lanes, b.sum());
+                normalise(m, m, true, lanes, b.sum());
             }
             for (int l = 0; l < lanes; l++) {
                 int o = oo + (first + l) * nn;
@@ -98,12 +98,8 @@ public final class SinkhornProjection {
         for (int first = 0; first < tokens; first += LANES) {
             int lanes = Math.min(LANES, tokens - first);
             exp(logits, lo + first * stride, stride, lanes, b);
-            for (int step = 1; step <= 2 * iterations; step++) {
-                if (step % 2 == 1) {
-                    normaliseColumns(s[step - 1], s[step], lanes, b.sum());
-                } else {
-                    normaliseRows(s[step - 1], s[step], lanes, b.sum());
-                }
+            for (int step = 1; step <= 2 * iterations; step++) {  // odd steps columns, even steps rows
+                normalise(s[step - 1], s[step], step % 2 == 0, lanes, b.sum());
             }
             for (int l = 0; l < lanes; l++) {
                 int o = doo + (first + l) * nn;
@@ -117,8 +113,8 @@ public final class SinkhornProjection {
                 double[][] out = s[step];
                 boolean rows = step % 2 == 0;
                 for (int line = 0; line < n; line++) {
-                    int first0 = rows ? line * n : line;  // entries of the line: first0 + q * along
-                    int along = rows ? 1 : n;
+                    int lineStart = first(line, rows);
+                    int along = along(rows);
                     double[] sum = b.sum();
                     double[] dot = b.dot();
                     for (int l = 0; l < lanes; l++) {
@@ -126,14 +122,14 @@ public final class SinkhornProjection {
                         dot[l] = 0;
                     }
                     for (int q = 0; q < n; q++) {
-                        int e = first0 + q * along;
+                        int e = lineStart + q * along;
                         accumulate(in[e], g[e], out[e], sum, dot, lanes);
                     }
                     for (int l = 0; l < lanes; l++) {
                         sum[l] = 1 / sum[l];  // one division per line: a division costs several multiplications
                     }
                     for (int q = 0; q < n; q++) {
-                        double[] ge = g[first0 + q * along];
+                        double[] ge = g[lineStart + q * along];
                         for (int l = 0; l < lanes; l++) {
                             ge[l] = (ge[l] - dot[l]) * sum[l];
                         }
@@ -178,24 +174,27 @@ public final class SinkhornProjection {
         }
     }
 
-    /** {@code out = in} with every column divided by its sum. */
-    private void normaliseColumns(double[][] in, double[][] out, int lanes, double[] sum) {
-        for (int j = 0; j < n; j++) {
-            lineSums(in, j, n, lanes, sum);
-            for (int i = 0; i < n; i++) {
-                scale(in[i * n + j], sum, out[i * n + j], lanes);
+    /**
+     * {@code out = in} with every row ({@code rows}) or every column divided by its sum. Line {@code i}'s entries
+     * are {@code first(i, rows) + q * along(rows)}, q < n, in the row-major n x n layout.
+     */
+    private void normalise(double[][] in, double[][] out, boolean rows, int lanes, double[] sum) {
+        for (int line = 0; line < n; line++) {
+            int first = first(line, rows);
+            lineSums(in, first, along(rows), lanes, sum);
+            for (int q = 0; q < n; q++) {
+                int e = first + q * along(rows);
+                scale(in[e], sum, out[e], lanes);
             }
         }
     }
 
-    /** {@code out = in} with every row divided by its sum. */
-    private void normaliseRows(double[][] in, double[][] out, int lanes, double[] sum) {
-        for (int i = 0; i < n; i++) {
-            lineSums(in, i * n, 1, lanes, sum);
-            for (int j = 0; j < n; j++) {
-                scale(in[i * n + j], sum, out[i * n + j], lanes);
-            }
-        }
+    private int first(int line, boolean rows) {
+        return rows ? line * n : line;
+    }
+
+    private int along(boolean rows) {
+        return rows ? 1 : n;
     }
 
     /** {@code inverse[l] = 1 / sum_q m[first + q * along][l]}. */

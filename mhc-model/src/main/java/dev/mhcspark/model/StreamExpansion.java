@@ -78,10 +78,7 @@ final class StreamExpansion {
             double[] zt = new double[c];
             for (int t = from; t < to; t++) {
                 xRows.get(t, xt);
-                RowMath.scale(weights[0], xt[0], zt);
-                for (int i = 1; i < n; i++) {
-                    RowMath.axpy(weights[i], xt[i], zt);
-                }
+                RowMath.combine(weights, 0, 1, xt, zt);
                 z.put(t, zt);
             }
         });

@@ -1,6 +1,7 @@
 package dev.mhcspark.model;
 
 import static dev.mhcspark.model.RowMath.axpy;
+import static dev.mhcspark.model.RowMath.combine;
 import static dev.mhcspark.model.RowMath.dots;
 import static dev.mhcspark.model.RowMath.scale;
 
@@ -20,8 +21,8 @@ abstract class StreamMixingConnection implements Connection {
     // crossed once per call instead of once per step of the formula. The arithmetic is in double.
     private Rows stateRows;   // [N, n*C] input of the pass, read again in backward
     private Rows yRows;       // [N, C] output of the sublayer
-    private double[] pre;     // [N, n]
-    private double[] post;    // [N, n]
+    protected double[] pre;   // [N, n], read by a subclass's backward
+    protected double[] post;  // [N, n]
     private double[] res;     // [N, n, n]
     private double[] dPost;
     private double[] dRes;
@@ -42,8 +43,17 @@ abstract class StreamMixingConnection implements Connection {
      */
     protected abstract void mixToken(int t, double[][] x, double[] pre, double[] post, double[] res);
 
+    /** The state [N, n*C] of this pass, dense. */
+    protected INDArray state() {
+        return stateRows.array();
+    }
+
     /** After {@link #mixToken} ran for tokens {@code [from, to)}: work better done for a range at once. */
     protected void mixRange(int from, int to, double[] res) {
+    }
+
+    /** Once per backward pass, before any per-range or per-token backward work. */
+    protected void beginMixBackward() {
     }
 
     /** Before {@link #mixTokenBackward} runs for tokens {@code [from, to)}: work better done for a range at once. */
@@ -51,11 +61,12 @@ abstract class StreamMixingConnection implements Connection {
     }
 
     /**
-     * Given dL/d of token {@code t}'s coefficients, keeps what the parameter gradients need and adds into
-     * {@code dx [n][C]} the part of dL/dx that a per-token loop computes best. Called for all tokens in parallel.
+     * Given dL/d of token {@code t}'s pre and post coefficients (dL/dH_res went to {@link #mixRangeBackward}),
+     * keeps what the parameter gradients need and adds into {@code dx [n][C]} the part of dL/dx that a per-token
+     * loop computes best. Called for all tokens in parallel.
      */
-    protected abstract void mixTokenBackward(int t, double[][] x, double[] dPre, double[] dPost, double[] dRes,
-                                             double[][] dx);
+    protected void mixTokenBackward(int t, double[][] x, double[] dPre, double[] dPost, double[][] dx) {
+    }
 
     /** Accumulates the parameter gradients and adds the rest of dL/dX into {@code dState [N, n*C]}. */
     protected abstract void endMixBackward(double[] dPre, double[] dPost, double[] dRes, INDArray dState);
@@ -66,7 +77,7 @@ abstract class StreamMixingConnection implements Connection {
     public INDArray in(INDArray stateArr) {
         int tokens = (int) stateArr.size(0);
         stateRows = Rows.read(stateArr);
-        INDArray state = stateRows.array();
+        INDArray state = state();
         beginMix(state);
         double[] pre = this.pre = new double[tokens * n];
         double[] post = this.post = new double[tokens * n];
@@ -78,10 +89,7 @@ abstract class StreamMixingConnection implements Connection {
             for (int t = from; t < to; t++) {
                 stateRows.get(t, x);
                 mixToken(t, x, pre, post, res);
-                scale(pre[t * n], x[0], hr);
-                for (int i = 1; i < n; i++) {
-                    axpy(pre[t * n + i], x[i], hr);
-                }
+                combine(pre, t * n, 1, x, hr);
                 h.put(t, hr);
             }
             mixRange(from, to, res);
@@ -135,15 +143,9 @@ abstract class StreamMixingConnection implements Connection {
                 for (int i = 0; i < n; i++) {
                     dots(d[i], x, dRes, (t * n + i) * n);
                 }
-                scale(post[t * n], d[0], dyr);  // dy = H_post dX'
-                for (int i = 1; i < n; i++) {
-                    axpy(post[t * n + i], d[i], dyr);
-                }
-                for (int j = 0; j < n; j++) {  // dX = H_res^T dX'
-                    scale(res[t * n * n + j], d[0], dx[j]);
-                    for (int i = 1; i < n; i++) {
-                        axpy(res[(t * n + i) * n + j], d[i], dx[j]);
-                    }
+                combine(post, t * n, 1, d, dyr);  // dy = H_post dX'
+                for (int j = 0; j < n; j++) {  // dX = H_res^T dX': column j of H_res weighs the streams
+                    combine(res, t * n * n + j, n, d, dx[j]);
                 }
                 dy.put(t, dyr);
                 dState.put(t, dx);
@@ -158,6 +160,7 @@ abstract class StreamMixingConnection implements Connection {
         Rows dhRows = Rows.read(dhArr);
         Rows dState = dStateRows;
         double[] dPre = new double[tokens * n];
+        beginMixBackward();
         Rows.parallel(tokens, (from, to) -> {
             double[] dh = new double[c];
             double[][] x = new double[n][c];
@@ -171,7 +174,7 @@ abstract class StreamMixingConnection implements Connection {
                 for (int i = 0; i < n; i++) {
                     axpy(pre[t * n + i], dh, dx[i]);  // H_pre^T dh
                 }
-                mixTokenBackward(t, x, dPre, dPost, dRes, dx);
+                mixTokenBackward(t, x, dPre, dPost, dx);
                 dState.put(t, dx);
             }
         });
@@ -182,9 +185,5 @@ abstract class StreamMixingConnection implements Connection {
     @Override
     public double[] residualMixing() {
         return res;
-    }
-
-    static double sigmoid(double x) {
-        return 1.0 / (1.0 + Math.exp(-x));
     }
 }

@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Bulk conversions between INDArrays and double arrays, element by element against getDouble/putScalar. */
 class Arrays2Test {
     private static final int ROWS = 300;
-    private static final int COLS = 1000;  // 300k elements: many parallel chunks and a partial last one
+    private static final int COLS = 1000;  // 300k elements
 
     @Test
     void largeArraysConvertExactlyBothWays() {
