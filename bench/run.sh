@@ -5,12 +5,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests -pl bench -am package) >&2
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"  # as bin/mhc sets it
-export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-16}"  # likewise
-export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=268435456
+source "$ROOT/bin/native-env.sh"  # as bin/mhc runs the JVM
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.djl.ai}"
-exec java -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=8G -Dorg.nd4j.log.initialization=false \
+exec java -Xmx6g --add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.maxbytes=8G -Dorg.nd4j.log.initialization=false \
   -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$OMP_NUM_THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
   -cp "$ROOT/bench/target/mhc-bench_2.12-0.1.0-SNAPSHOT.jar:$(cat "$ROOT/bench/target/classpath.txt")" \
   dev.mhcspark.bench.ModelBenchmark "$@"

@@ -10,7 +10,7 @@ CLASSPATH="/opt/mhc/jars/*"
 if [[ -n "${HADOOP_CONF_DIR:-}" ]]; then CLASSPATH="$HADOOP_CONF_DIR:$CLASSPATH"; fi
 if [[ -n "${SPARK_EXTRA_CLASSPATH:-}" ]]; then CLASSPATH="$CLASSPATH:$SPARK_EXTRA_CLASSPATH"; fi
 
-# Spark on Java 17 (org.apache.spark.launcher.JavaModuleOptions)
+# Spark on Java 17 (org.apache.spark.launcher.JavaModuleOptions), and the Vector API module
 MODULE_FLAGS=(
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
@@ -20,6 +20,8 @@ MODULE_FLAGS=(
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false
+  # the model's per-token kernels run on the (incubating) Vector API when it is there; the JVM says so on start
+  --add-modules=jdk.incubator.vector
 )
 
 # value of KEY in the properties file Spark mounts into driver pods (spark-submit's launcher would read it)

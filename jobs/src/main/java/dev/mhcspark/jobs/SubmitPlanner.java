@@ -31,7 +31,10 @@ final class SubmitPlanner {
     /** The spark-submit JVM in cluster mode only talks to the cluster manager. */
     static final String SUBMIT_CLIENT_HEAP = "-Xmx1g";
 
-    /** Spark on Java 17: org.apache.spark.launcher.JavaModuleOptions (the same list as bin/mhc). */
+    /**
+     * Spark on Java 17: org.apache.spark.launcher.JavaModuleOptions, plus the Vector API module the model's
+     * per-token kernels use where present (mhc-model's VectorKernels). The same list as bin/mhc.
+     */
     static final List<String> JAVA17_MODULE_FLAGS = List.of(
             "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -40,7 +43,8 @@ final class SubmitPlanner {
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
             "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false",
+            "--add-modules=jdk.incubator.vector");
 
     private final SubmitLayout layout;
     private final Set<String> jobNames;

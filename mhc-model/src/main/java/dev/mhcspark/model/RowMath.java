@@ -3,10 +3,24 @@ package dev.mhcspark.model;
 /**
  * Loops over one token's rows, written the way the JIT (17) compiles them well. Every loop indexes its arrays
  * from 0, which is why the kernels keep a token's streams as separate arrays [n][C]: the JIT vectorises
- * {@code y[k] += a x[k]} but not {@code y[yo + k] += a x[xo + k]}, as x and y might be one array.
+ * {@code y[k] += a x[k]} but not {@code y[yo + k] += a x[xo + k]}, as x and y might be one array. Dot products,
+ * which it leaves scalar, go to {@link VectorKernels} where the JVM allows.
  */
 final class RowMath {
+    /** Whether this JVM runs with {@code --add-modules jdk.incubator.vector}, which {@link VectorKernels} needs. */
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /**
+     * Rows shorter than this keep the plain loops: the vector code's set-up and tail cost more than it saves, and
+     * until C2 compiles it (tiny test models may never get there) it runs far slower than a plain loop.
+     */
+    private static final int VECTOR_MIN_LENGTH = 64;
+
     private RowMath() {
+    }
+
+    /** Whether rows of this length go to {@link VectorKernels}. */
+    static boolean vectorised(int length) {
+        return VECTOR && length >= VECTOR_MIN_LENGTH;
     }
 
     /**
@@ -14,6 +28,10 @@ final class RowMath {
      * reduction (it may not reorder the additions), so one accumulator would chain every add behind the last.
      */
     static double dot(double[] a, double[] b) {
+        return vectorised(a.length) ? VectorKernels.dot(a, b) : plainDot(a, b);
+    }
+
+    static double plainDot(double[] a, double[] b) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -36,6 +54,20 @@ final class RowMath {
      * the loads of separate dots (scalar dots are bound by loads).
      */
     static void dots(double[] a, double[][] b, double[] out, int oo) {
+        if (vectorised(a.length)) {
+            int j = 0;
+            for (; j + 3 < b.length; j += 4) {
+                VectorKernels.dots4(a, b[j], b[j + 1], b[j + 2], b[j + 3], out, oo + j);
+            }
+            for (; j < b.length; j++) {
+                out[oo + j] = VectorKernels.dot(a, b[j]);
+            }
+        } else {
+            plainDots(a, b, out, oo);
+        }
+    }
+
+    static void plainDots(double[] a, double[][] b, double[] out, int oo) {
         int j = 0;
         for (; j + 3 < b.length; j += 4) {
             double[] b0 = b[j];
@@ -75,7 +107,7 @@ final class RowMath {
             out[oo + j + 3] = s3 + t3;
         }
         for (; j < b.length; j++) {
-            out[oo + j] = dot(a, b[j]);
+            out[oo + j] = plainDot(a, b[j]);
         }
     }
 

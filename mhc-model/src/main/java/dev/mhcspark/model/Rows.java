@@ -87,8 +87,12 @@ final class Rows {
         }
         float[] f = staging(length);
         floats.get(from, f, 0, length);
-        for (int k = 0; k < length; k++) {
-            dst[k] = f[k];
+        if (RowMath.vectorised(length)) {
+            VectorKernels.toDoubles(f, dst, length);
+        } else {
+            for (int k = 0; k < length; k++) {
+                dst[k] = f[k];
+            }
         }
     }
 
@@ -98,8 +102,12 @@ final class Rows {
             return;
         }
         float[] f = staging(length);
-        for (int k = 0; k < length; k++) {
-            f[k] = (float) src[k];
+        if (RowMath.vectorised(length)) {
+            VectorKernels.toFloats(src, f, length);
+        } else {
+            for (int k = 0; k < length; k++) {
+                f[k] = (float) src[k];
+            }
         }
         floats.put(from, f, 0, length);
     }
