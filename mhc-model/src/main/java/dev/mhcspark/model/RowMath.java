@@ -23,14 +23,15 @@ final class RowMath {
         return VECTOR && length >= VECTOR_MIN_LENGTH;
     }
 
-    /**
-     * {@code sum a[k] b[k]}, in four interleaved partial sums: the JIT does not vectorise a floating-point
-     * reduction (it may not reorder the additions), so one accumulator would chain every add behind the last.
-     */
+    /** {@code sum a[k] b[k]}. */
     static double dot(double[] a, double[] b) {
         return vectorised(a.length) ? VectorKernels.dot(a, b) : plainDot(a, b);
     }
 
+    /**
+     * {@link #dot} in four interleaved partial sums: the JIT does not vectorise a floating-point reduction (it
+     * may not reorder the additions), so one accumulator would chain every add behind the last.
+     */
     static double plainDot(double[] a, double[] b) {
         double s0 = 0;
         double s1 = 0;
@@ -49,10 +50,7 @@ final class RowMath {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /**
-     * {@code out[oo + j] = a . b[j]} for every j. Four dots at a time share each load of {@code a}, which halves
-     * the loads of separate dots (scalar dots are bound by loads).
-     */
+    /** {@code out[oo + j] = a . b[j]} for every j. */
     static void dots(double[] a, double[][] b, double[] out, int oo) {
         if (vectorised(a.length)) {
             int j = 0;
@@ -67,6 +65,10 @@ final class RowMath {
         }
     }
 
+    /**
+     * {@link #dots} in plain loops. Four dots at a time share each load of {@code a}, which halves the loads of
+     * separate dots (scalar dots are bound by loads).
+     */
     static void plainDots(double[] a, double[][] b, double[] out, int oo) {
         int j = 0;
         for (; j + 3 < b.length; j += 4) {
