@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code mhc train --master local-cluster[2,1,1536]}: a standalone Spark cluster of two executor JVMs started by the
  * driver (so the model, listeners and batches really cross JVM boundaries), trains a small mHC model to a held-out
- * loss well below ln(257), and every worker's metric records reach the driver.
+ * loss well below ln(257), every worker's metric records reach the driver, and the executors run with the
+ * driver's Vector API module.
  */
 class LocalClusterTrainTest {
     @TempDir
@@ -48,5 +49,16 @@ class LocalClusterTrainTest {
                 .filter(r -> r.metric().equals("loss")).toList();
         assertEquals(2 * steps / 4, loss.size(), "workers x steps / k");
         assertEquals(List.of(0, 1), loss.stream().map(MetricRecord::worker).distinct().sorted().toList());
+
+        // the executor JVMs got the Vector API module the driver runs with (each JVM that has it says so on start)
+        List<Path> executorLogs;
+        try (var files = Files.walk(sparkHome.getParent().resolve("work"))) {
+            executorLogs = files.filter(f -> f.getFileName().toString().equals("stderr")).toList();
+        }
+        assertEquals(2, executorLogs.size(), "executor logs under SPARK_HOME/work: " + executorLogs);
+        for (Path executorLog : executorLogs) {
+            assertTrue(Files.readString(executorLog).contains("Using incubator modules: jdk.incubator.vector"),
+                    executorLog + " shows no Vector API module");
+        }
     }
 }
