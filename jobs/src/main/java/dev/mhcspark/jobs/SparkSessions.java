@@ -1,5 +1,6 @@
 package dev.mhcspark.jobs;
 
+import dev.mhcspark.model.VectorApi;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
@@ -10,7 +11,6 @@ import org.apache.spark.sql.SparkSession;
 final class SparkSessions {
     static final String DEFAULT_MASTER = "local[*]";
     private static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";
-    private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     private SparkSessions() {
     }
@@ -39,19 +39,15 @@ final class SparkSessions {
         sparkConf.setIfMissing("spark.ui.enabled", "false");
         sparkConf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.forEach(sparkConf::set);
-        if (sparkConf.get("spark.master").startsWith("local-cluster") && hasVectorModule()) {
+        if (sparkConf.get("spark.master").startsWith("local-cluster") && VectorApi.available()) {
             // its executors are JVMs this one starts, with only Spark's own module flags: give them the Vector API
             // module this JVM runs with (bin/mhc's flags), so they run the model's vector kernels too
             String options = sparkConf.get(EXECUTOR_JAVA_OPTIONS, "");
-            if (!options.contains(VECTOR_MODULE)) {
-                sparkConf.set(EXECUTOR_JAVA_OPTIONS, (options + " --add-modules=" + VECTOR_MODULE).strip());
+            if (!options.contains(VectorApi.MODULE)) {
+                sparkConf.set(EXECUTOR_JAVA_OPTIONS, (options + " " + VectorApi.JVM_FLAG).strip());
             }
         }
         return SparkSession.builder().appName(appName).config(sparkConf).getOrCreate();
-    }
-
-    private static boolean hasVectorModule() {
-        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.mhcspark.jobs;
 
 import dev.mhcspark.jobs.SubmitMaster.Manager;
+import dev.mhcspark.model.VectorApi;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class SubmitPlanner {
             "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
             "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false",
-            "--add-modules=jdk.incubator.vector");
+            VectorApi.JVM_FLAG);
 
     private final SubmitLayout layout;
     private final Set<String> jobNames;

@@ -7,8 +7,6 @@ package dev.mhcspark.model;
  * which it leaves scalar, go to {@link VectorKernels} where the JVM allows.
  */
 final class RowMath {
-    /** Whether this JVM runs with {@code --add-modules jdk.incubator.vector}, which {@link VectorKernels} needs. */
-    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     /**
      * Rows shorter than this keep the plain loops: the vector code's set-up and tail cost more than it saves, and
      * until C2 compiles it (tiny test models may never get there) it runs far slower than a plain loop.
@@ -20,7 +18,7 @@ final class RowMath {
 
     /** Whether rows of this length go to {@link VectorKernels}. */
     static boolean vectorised(int length) {
-        return VECTOR && length >= VECTOR_MIN_LENGTH;
+        return VectorApi.available() && length >= VECTOR_MIN_LENGTH;
     }
 
     /** {@code sum a[k] b[k]}. */

@@ -11,9 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * conversion of a row (C2 vectorises mixed-size conversions only from Java 20) and dot products (a reduction it
  * may not reorder). 3-5x faster here than the plain loops in {@link Rows} and {@link RowMath}.
  *
- * <p>Only loaded when the JVM runs with {@code --add-modules jdk.incubator.vector} ({@link RowMath#vectorised});
- * callers keep their plain loops for JVMs without it. Conversions give the same bits either way; dot products differ in
- * the last bits (another summation order).
+ * <p>Only loaded when the JVM has the module ({@link VectorApi}, {@link RowMath#vectorised}); callers keep their
+ * plain loops for JVMs without it. Conversions give the same bits either way; dot products differ in the last
+ * bits (another summation order).
  */
 final class VectorKernels {
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;

@@ -32,8 +32,10 @@ class VectorKernelsTest {
             float[] f = new float[length];
             double[] d = new double[length];
             for (int k = 0; k < length; k++) {
-                f[k] = k < specials.length ? specials[k] : (float) (random.nextGaussian() * Math.exp(random.nextInt(-40, 40)));
-                d[k] = k < doubleSpecials.length ? doubleSpecials[k] : random.nextGaussian() * Math.exp(random.nextInt(-90, 90));
+                f[k] = k < specials.length ? specials[k]
+                        : (float) (random.nextGaussian() * Math.exp(random.nextInt(-40, 40)));
+                d[k] = k < doubleSpecials.length ? doubleSpecials[k]
+                        : random.nextGaussian() * Math.exp(random.nextInt(-90, 90));
             }
             double[] widened = new double[length];
             VectorKernels.toDoubles(f, widened, length);
