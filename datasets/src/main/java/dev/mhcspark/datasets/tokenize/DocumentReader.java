@@ -255,7 +255,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
     }
 
     /**
-     * Plain text, one character at a time through a small state machine, so that no line or document is ever
+     * Plain text, scanned a chunk at a time for line ends and copied in runs, so that no line or document is ever
      * held whole: the document buffer is cut into pieces once it passes twice the piece size.
      */
     private final class TextProducer implements Producer {
@@ -267,6 +267,8 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
         private boolean piecesEmitted;
         /** start, in {@code doc}, of the current line (blank-line mode), or -1 once part of it was cut off */
         private int lineStart;
+        /** whether the current line is whole in {@code doc} and all whitespace so far (blank-line mode) */
+        private boolean lineBlank = true;
         private boolean atEnd;
 
         TextProducer(Reader reader) {
@@ -277,38 +279,64 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
         public boolean produce() throws IOException {
             int n;
             while (ready.isEmpty() && (n = reader.read(chunk)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    accept(chunk[i]);
-                }
+                consume(n);
             }
             if (!ready.isEmpty()) {
                 return true;
             }
             if (!atEnd) {
                 atEnd = true;
+                if (split == DocSplit.BLANK_LINE && lineStart >= 0 && lineBlank) {
+                    doc.setLength(lineStart);  // a last line of only whitespace ends the paragraph as a blank one would
+                }
                 endDocument();  // in file mode this emits (or counts as empty) the file's one document
             }
             return !ready.isEmpty();
         }
 
-        private void accept(char c) {
-            if (c == '\n' && split == DocSplit.LINE) {
-                endDocument();
-                return;
-            }
-            if (c == '\n' && split == DocSplit.BLANK_LINE) {
-                if (lineStart >= 0 && doc.substring(lineStart).isBlank()) {
-                    doc.setLength(lineStart);
-                    endDocument();
-                } else {
-                    doc.append(c);
-                    lineStart = doc.length();
+        private void consume(int n) {
+            int from = 0;
+            while (from < n) {
+                int newline = split == DocSplit.FILE ? n : from;
+                while (newline < n && chunk[newline] != '\n') {
+                    newline++;
                 }
-                return;
+                append(from, newline);
+                if (newline == n) {
+                    return;
+                }
+                endLine();
+                from = newline + 1;
             }
-            doc.append(c);
-            if (doc.length() >= 2 * maxPieceChars) {
-                emitPiece();
+        }
+
+        /** Appends {@code chunk[from, to)}, which holds no line end, cutting a piece off whenever doc reaches two. */
+        private void append(int from, int to) {
+            while (from < to) {
+                int take = Math.min(to - from, Math.max(1, 2 * maxPieceChars - doc.length()));
+                if (lineBlank) {
+                    for (int i = from; i < from + take && lineBlank; i++) {
+                        lineBlank = Character.isWhitespace(chunk[i]);
+                    }
+                }
+                doc.append(chunk, from, take);
+                from += take;
+                if (doc.length() >= 2 * maxPieceChars) {
+                    emitPiece();
+                }
+            }
+        }
+
+        private void endLine() {
+            if (split == DocSplit.LINE) {
+                endDocument();
+            } else if (lineStart >= 0 && lineBlank) {
+                doc.setLength(lineStart);
+                endDocument();
+            } else {
+                doc.append('\n');
+                lineStart = doc.length();
+                lineBlank = true;
             }
         }
 
@@ -318,6 +346,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
                     settings.normalization().apply(doc.substring(0, cut)), !piecesEmitted, false));
             doc.delete(0, cut);
             lineStart = lineStart >= cut ? lineStart - cut : -1;
+            lineBlank &= lineStart >= 0;
             piecesEmitted = true;
         }
 
@@ -338,6 +367,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
             }
             doc.setLength(0);
             lineStart = 0;
+            lineBlank = true;
             piecesEmitted = false;
         }
     }
@@ -363,7 +393,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
         return Character.isLowSurrogate(text.charAt(target)) ? target + 1 : target;
     }
 
-    /** The pieces of {@code files}, one file after the other, each file opened only when reached and closed at its end. */
+    /** The pieces of {@code files}, one file after another, each opened only when reached and closed at its end. */
     public static Iterator<DocumentPiece> readAll(Iterator<InputFile> files, CorpusSettings settings,
                                                   Configuration conf, Counts counts, int maxPieceChars) {
         return new Iterator<>() {

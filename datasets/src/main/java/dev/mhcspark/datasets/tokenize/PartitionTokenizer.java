@@ -56,12 +56,15 @@ final class PartitionTokenizer {
             SplitStats currentStats = null;
             while (pieces.hasNext()) {
                 DocumentPiece piece = pieces.next();
+                long utf8Bytes = -1;
                 if (piece.first()) {
                     if (dropDocument.test(piece.docId())) {
                         stats.duplicateDocuments++;
                         current = null;
                     } else {
-                        Split split = Split.of(contentHash(sha256, piece.text()), settings.valFraction());
+                        byte[] utf8 = piece.text().getBytes(StandardCharsets.UTF_8);
+                        utf8Bytes = utf8.length;
+                        Split split = Split.of(contentHash(sha256, utf8), settings.valFraction());
                         current = writers[split.ordinal()];
                         currentStats = stats.split(split);
                         current.startDocument(piece.docId());
@@ -74,7 +77,7 @@ final class PartitionTokenizer {
                 int[] ids = tokenizer.encode(piece.text());
                 current.append(ids);
                 currentStats.tokens += ids.length;
-                currentStats.bytes += utf8Length(piece.text());
+                currentStats.bytes += utf8Bytes >= 0 ? utf8Bytes : utf8Length(piece.text());
                 if (piece.last()) {
                     current.append(endOfDocument);
                     currentStats.tokens++;
@@ -101,9 +104,9 @@ final class PartitionTokenizer {
         }
     }
 
-    /** The document-hash the split is decided by: the first 8 bytes of SHA-256 of (the first piece of) its text. */
-    static long contentHash(MessageDigest sha256, String text) {
-        byte[] digest = sha256.digest(text.getBytes(StandardCharsets.UTF_8));
+    /** The document hash that decides the split: the first 8 bytes of SHA-256 of (its first piece's) UTF-8 text. */
+    static long contentHash(MessageDigest sha256, byte[] utf8) {
+        byte[] digest = sha256.digest(utf8);
         long h = 0;
         for (int i = 0; i < 8; i++) {
             h = (h << 8) | (digest[i] & 0xFF);
