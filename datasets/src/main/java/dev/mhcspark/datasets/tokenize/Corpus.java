@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A corpus opened for reading on Spark: its files found and inspected (size, SHA-256, UTF-8 validity, with the
  * {@code --on-invalid-utf8} policy applied) and grouped into partitions of about {@code partitionBytes}, in
- * input order. Nothing is read further until a job asks for documents.
+ * input order; a larger file is cut into {@link FileSlice}s where its format allows. Nothing is read further
+ * until a job asks for documents.
  */
 public final class Corpus {
     private static final Logger LOG = LoggerFactory.getLogger(Corpus.class);
@@ -23,11 +24,11 @@ public final class Corpus {
     private final CorpusSettings settings;
     private final List<InputFile> inspected;
     private final List<InputFile> readable;
-    private final JavaRDD<List<InputFile>> partitions;
+    private final JavaRDD<List<FileSlice>> partitions;
     private final SerializableConfiguration conf;
 
     private Corpus(CorpusSettings settings, List<InputFile> inspected, List<InputFile> readable,
-                   JavaRDD<List<InputFile>> partitions, SerializableConfiguration conf) {
+                   JavaRDD<List<FileSlice>> partitions, SerializableConfiguration conf) {
         this.settings = settings;
         this.inspected = inspected;
         this.readable = readable;
@@ -51,7 +52,12 @@ public final class Corpus {
                         file.invalidUtf8Offset());
             }
         }
-        List<List<InputFile>> groups = group(readable, settings.partitionBytes());
+        List<FileSlice> slices = new ArrayList<>();
+        for (InputFile file : readable) {
+            slices.addAll(FileSlice.cut(file, settings.partitionBytes(),
+                    DocumentReader.splittable(file, settings, sc.hadoopConfiguration())));
+        }
+        List<List<FileSlice>> groups = group(slices, settings.partitionBytes());
         return new Corpus(settings, List.copyOf(inspected), List.copyOf(readable),
                 sc.parallelize(groups, Math.max(1, groups.size())),
                 new SerializableConfiguration(sc.hadoopConfiguration()));
@@ -79,8 +85,8 @@ public final class Corpus {
         return inspected.size() - readable.size();
     }
 
-    /** One element per partition: its files. */
-    public JavaRDD<List<InputFile>> partitions() {
+    /** One element per partition: its files and slices of files, in input order. */
+    public JavaRDD<List<FileSlice>> partitions() {
         return partitions;
     }
 
@@ -98,8 +104,8 @@ public final class Corpus {
         return partitions.flatMap(files -> texts(files, s, c.value()));
     }
 
-    private static Iterator<String> texts(List<InputFile> files, CorpusSettings settings, Configuration conf) {
-        Iterator<DocumentPiece> pieces = DocumentReader.readAll(files.iterator(), settings, conf,
+    private static Iterator<String> texts(List<FileSlice> slices, CorpusSettings settings, Configuration conf) {
+        Iterator<DocumentPiece> pieces = DocumentReader.readAll(slices.iterator(), settings, conf,
                 new PartitionStats(), PartitionTokenizer.DEFAULT_PIECE_CHARS);
         return new Iterator<>() {
             @Override
@@ -114,19 +120,19 @@ public final class Corpus {
         };
     }
 
-    /** Partitions of roughly {@code targetBytes} of consecutive files (a file is never split). */
-    static List<List<InputFile>> group(List<InputFile> files, long targetBytes) {
-        List<List<InputFile>> groups = new ArrayList<>();
-        List<InputFile> group = new ArrayList<>();
+    /** Partitions of roughly {@code targetBytes} of consecutive slices. */
+    static List<List<FileSlice>> group(List<FileSlice> slices, long targetBytes) {
+        List<List<FileSlice>> groups = new ArrayList<>();
+        List<FileSlice> group = new ArrayList<>();
         long bytes = 0;
-        for (InputFile file : files) {
-            if (!group.isEmpty() && bytes + file.bytes() > targetBytes) {
+        for (FileSlice slice : slices) {
+            if (!group.isEmpty() && bytes + slice.bytes() > targetBytes) {
                 groups.add(List.copyOf(group));
                 group.clear();
                 bytes = 0;
             }
-            group.add(file);
-            bytes += file.bytes();
+            group.add(slice);
+            bytes += slice.bytes();
         }
         if (!group.isEmpty()) {
             groups.add(List.copyOf(group));

@@ -15,7 +15,8 @@ import java.util.Locale;
  * @param normalization Unicode normalisation applied to every document
  * @param onInvalidUtf8 what to do with input that is not valid UTF-8
  * @param skipBadRecords count and skip JSON Lines records that are not JSON or lack the text field, instead of failing
- * @param partitionBytes input bytes per Spark task (files are grouped, never split, into partitions of about this size)
+ * @param partitionBytes input bytes per Spark task: files are grouped, and larger ones cut into {@link FileSlice}s
+ *     where their format allows, into partitions of about this size
  */
 public record CorpusSettings(List<String> inputs, DocSplit docSplit, InputFormat format, String textField,
                              TextNormalization normalization, InvalidUtf8Policy onInvalidUtf8, boolean skipBadRecords,

@@ -23,7 +23,7 @@ final class Deduplication {
         CorpusSettings settings = corpus.settings();
         SerializableConfiguration conf = corpus.hadoopConf();
         List<Long> ids = corpus.partitions()
-                .flatMapToPair(files -> hashes(files, settings, conf, pieceChars))
+                .flatMapToPair(slices -> hashes(slices, settings, conf, pieceChars))
                 .groupByKey()
                 .flatMap(group -> {
                     List<Long> later = new ArrayList<>();
@@ -35,9 +35,9 @@ final class Deduplication {
         return ids.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    private static Iterator<Tuple2<String, Long>> hashes(List<InputFile> files, CorpusSettings settings,
+    private static Iterator<Tuple2<String, Long>> hashes(List<FileSlice> slices, CorpusSettings settings,
                                                          SerializableConfiguration conf, int pieceChars) {
-        Iterator<DocumentPiece> pieces = DocumentReader.readAll(files.iterator(), settings, conf.value(),
+        Iterator<DocumentPiece> pieces = DocumentReader.readAll(slices.iterator(), settings, conf.value(),
                 new PartitionStats(), pieceChars);
         MessageDigest sha256 = Checksums.newSha256();
         return new Iterator<>() {

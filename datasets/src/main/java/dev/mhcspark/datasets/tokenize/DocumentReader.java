@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
@@ -34,11 +35,17 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
+import org.apache.spark.network.util.LimitedInputStream;
 
 /**
- * Streams the documents of one input file as {@link DocumentPiece}s, normalised, with empty documents and bad
- * records counted rather than emitted. Memory stays bounded by the piece size for text files of any length
- * (a 100 MB line included); a JSON Lines record or Parquet value is held whole.
+ * Streams the documents of one input file, or of a {@link FileSlice} of it, as {@link DocumentPiece}s,
+ * normalised, with empty documents and bad records counted rather than emitted. Memory stays bounded by the
+ * piece size for text files of any length (a 100 MB line included); a JSON Lines record or Parquet value is
+ * held whole.
+ *
+ * <p>Document ids are the file's {@link InputFile#documentId}s of ordinals counted from the first byte of the
+ * slice's region (0 for a whole file): a slice's documents are never more than its bytes, so ids stay unique
+ * and in file order across the slices of a file.
  */
 public final class DocumentReader implements Iterator<DocumentPiece>, AutoCloseable {
     /** Counters a reader adds to; shared with the partition's statistics. */
@@ -53,6 +60,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final InputFile file;
+    private final FileSlice slice;
     private final CorpusSettings settings;
     private final Counts counts;
     private final int maxPieceChars;
@@ -60,15 +68,18 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
     private final AutoCloseable resource;
     private final Producer producer;
     private boolean exhausted;
+    /** The first byte of what this reader reads: ordinals count from it. */
+    private long ordinalBase;
 
     /** Fills {@code ready} with at least one piece, or returns false at the end of the file. */
     private interface Producer {
         boolean produce() throws IOException;
     }
 
-    public DocumentReader(InputFile file, CorpusSettings settings, Configuration conf, Counts counts,
+    public DocumentReader(FileSlice slice, CorpusSettings settings, Configuration conf, Counts counts,
                           int maxPieceChars) {
-        this.file = file;
+        this.file = slice.file();
+        this.slice = slice;
         this.settings = settings;
         this.counts = counts;
         this.maxPieceChars = maxPieceChars;
@@ -121,9 +132,39 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
         }
     }
 
+    /**
+     * Whether {@code file} can be read in slices: JSON Lines, or uncompressed text cut into lines or paragraphs.
+     * (A whole-file document, a compressed stream or a Parquet file is read by one task.)
+     */
+    public static boolean splittable(InputFile file, CorpusSettings settings, Configuration conf) {
+        boolean lines = file.format() == InputFormat.JSONL
+                || file.format() == InputFormat.TEXT && settings.docSplit() != DocSplit.FILE;
+        return lines && new CompressionCodecFactory(conf).getCodec(new Path(file.path())) == null;
+    }
+
+    private long documentId(long ordinal) {
+        return file.documentId(ordinalBase + ordinal);
+    }
+
     private Reader openText(Configuration conf) throws IOException {
         Path path = new Path(file.path());
-        InputStream in = path.getFileSystem(conf).open(path);
+        FSDataInputStream raw = path.getFileSystem(conf).open(path);
+        InputStream in = raw;
+        if (!slice.isWhole()) {
+            try {
+                if (!splittable(file, settings, conf)) {
+                    throw new IllegalStateException(file.path() + " cannot be read in slices");
+                }
+                boolean paragraphs = file.format() == InputFormat.TEXT && settings.docSplit() == DocSplit.BLANK_LINE;
+                ordinalBase = SliceBoundary.at(raw, slice.start(), file.bytes(), paragraphs);
+                long end = SliceBoundary.at(raw, slice.end(), file.bytes(), paragraphs);
+                raw.seek(ordinalBase);
+                in = new LimitedInputStream(raw, end - ordinalBase);
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        }
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
         if (codec != null) {
             in = codec.createInputStream(in);
@@ -141,7 +182,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
         if (text.isBlank()) {
             counts.emptyDocument();
         } else {
-            ready.add(new DocumentPiece(file.documentId(ordinal), text, true, true));
+            ready.add(new DocumentPiece(documentId(ordinal), text, true, true));
         }
     }
 
@@ -342,7 +383,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
 
         private void emitPiece() {
             int cut = safeCut(doc, maxPieceChars);
-            ready.add(new DocumentPiece(file.documentId(ordinal),
+            ready.add(new DocumentPiece(documentId(ordinal),
                     settings.normalization().apply(doc.substring(0, cut)), !piecesEmitted, false));
             doc.delete(0, cut);
             lineStart = lineStart >= cut ? lineStart - cut : -1;
@@ -359,7 +400,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
                 doc.setLength(end);
             }
             if (piecesEmitted) {
-                ready.add(new DocumentPiece(file.documentId(ordinal), settings.normalization().apply(doc.toString()),
+                ready.add(new DocumentPiece(documentId(ordinal), settings.normalization().apply(doc.toString()),
                         false, true));
                 ordinal++;
             } else if (doc.length() > 0 || split == DocSplit.FILE) {
@@ -393,8 +434,8 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
         return Character.isLowSurrogate(text.charAt(target)) ? target + 1 : target;
     }
 
-    /** The pieces of {@code files}, one file after another, each opened only when reached and closed at its end. */
-    public static Iterator<DocumentPiece> readAll(Iterator<InputFile> files, CorpusSettings settings,
+    /** The pieces of {@code slices}, one after another, each opened only when reached and closed at its end. */
+    public static Iterator<DocumentPiece> readAll(Iterator<FileSlice> slices, CorpusSettings settings,
                                                   Configuration conf, Counts counts, int maxPieceChars) {
         return new Iterator<>() {
             private DocumentReader reader;
@@ -406,10 +447,10 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
                         reader.close();
                         reader = null;
                     }
-                    if (!files.hasNext()) {
+                    if (!slices.hasNext()) {
                         return false;
                     }
-                    reader = new DocumentReader(files.next(), settings, conf, counts, maxPieceChars);
+                    reader = new DocumentReader(slices.next(), settings, conf, counts, maxPieceChars);
                 }
                 return true;
             }

@@ -16,9 +16,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Tokenizes the files of one partition, in order, into one {@link SpilledStream} per split: each document's
- * tokens followed by the end-of-document token. Streaming: it holds one document piece at a time, whatever
- * the size of the partition.
+ * Tokenizes the files (or file slices) of one partition, in order, into one {@link SpilledStream} per split:
+ * each document's tokens followed by the end-of-document token. Streaming: it holds one document piece at a
+ * time, whatever the size of the partition.
  */
 final class PartitionTokenizer {
     static final int DEFAULT_PIECE_CHARS = 1 << 20;
@@ -37,11 +37,11 @@ final class PartitionTokenizer {
      * @param spillPrefix path prefix unique to this task attempt; the split's name and a file extension are
      *     appended to it
      */
-    static Result run(int partition, List<InputFile> files, TokenizeSettings settings, Tokenizer tokenizer,
+    static Result run(int partition, List<FileSlice> slices, TokenizeSettings settings, Tokenizer tokenizer,
                       Configuration conf, LongPredicate dropDocument, int pieceChars, Path spillPrefix,
                       Progress.Counters progress) {
         PartitionStats stats = new PartitionStats();
-        Iterator<DocumentPiece> pieces = DocumentReader.readAll(files.iterator(), settings.corpus(), conf, stats,
+        Iterator<DocumentPiece> pieces = DocumentReader.readAll(slices.iterator(), settings.corpus(), conf, stats,
                 pieceChars);
         MessageDigest sha256 = Checksums.newSha256();
         int[] endOfDocument = {tokenizer.endOfDocument()};
@@ -87,7 +87,7 @@ final class PartitionTokenizer {
             for (int i = 0; i < writers.length; i++) {
                 streams[i] = writers[i].finish();
             }
-            progress.inputBytes().add(files.stream().mapToLong(InputFile::bytes).sum());
+            progress.inputBytes().add(slices.stream().mapToLong(FileSlice::bytes).sum());
             for (SplitStats split : stats.splits) {
                 progress.documents().add(split.documents);
                 progress.tokens().add(split.tokens);

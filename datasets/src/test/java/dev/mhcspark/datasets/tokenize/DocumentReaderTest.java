@@ -7,11 +7,15 @@ import dev.mhcspark.datasets.tokenize.CorpusSettings.DocSplit;
 import dev.mhcspark.datasets.tokenize.CorpusSettings.InputFormat;
 import dev.mhcspark.datasets.tokenize.CorpusSettings.InvalidUtf8Policy;
 import dev.mhcspark.datasets.tokenize.CorpusSettings.TextNormalization;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -20,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Plain-text documents against a line-by-line oracle, on random text long enough to cross the reader's
  * buffers, with piece sizes small enough that many documents arrive in pieces: joined, a document's pieces must
- * be exactly the oracle's document, and no piece may be longer than the reader promises.
+ * be exactly the oracle's document, and no piece may be longer than the reader promises. And a file read in
+ * slices cut at random bytes against the same file read whole.
  */
 class DocumentReaderTest {
     /**
@@ -37,19 +42,11 @@ class DocumentReaderTest {
     void documentsJoinedFromTheirPiecesAreTheOraclesDocuments() throws IOException {
         Random random = new Random(11);
         for (int trial = 0; trial < 6; trial++) {
-            StringBuilder text = new StringBuilder();
-            while (text.length() < 150_000) {
-                String atom = ATOMS[random.nextInt(ATOMS.length)];
-                // occasionally a long line, so that documents of every mode arrive in many pieces
-                text.append(random.nextInt(200) == 0 ? atom.strip().repeat(300) + "y" : atom);
-            }
-            if (trial % 2 == 1) {
-                text.append("   ");  // ends with a line of only whitespace and no line end
-            }
+            String text = randomText(random, 150_000, trial % 2 == 1);
             Path file = Files.writeString(dir.resolve("t" + trial + ".txt"), text);
             for (DocSplit mode : DocSplit.values()) {
                 for (int pieceChars : new int[] {8, 37, 1000}) {
-                    assertSameDocuments(oracle(text.toString(), mode), read(file, mode, pieceChars),
+                    assertSameDocuments(oracle(text, mode), documents(read(whole(file), mode, pieceChars)),
                             "trial " + trial + ", " + mode + ", pieces of " + pieceChars);
                 }
             }
@@ -60,8 +57,68 @@ class DocumentReaderTest {
     void crAndLfAndWhitespaceOnlyLinesEndParagraphs() throws IOException {
         Path file = Files.writeString(dir.resolve("p.txt"),
                 "one\r\n\r\n two \n\u3000\nthree\nfour\r\n\t\n\n\nfive \n  ");
-        assertEquals(List.of("one", " two ", "three\nfour", "five "), read(file, DocSplit.BLANK_LINE, 8));
-        assertEquals(List.of("one", " two ", "three", "four", "five "), read(file, DocSplit.LINE, 8));
+        assertEquals(List.of("one", " two ", "three\nfour", "five "),
+                documents(read(whole(file), DocSplit.BLANK_LINE, 8)));
+        assertEquals(List.of("one", " two ", "three", "four", "five "), documents(read(whole(file), DocSplit.LINE, 8)));
+    }
+
+    @Test
+    void aFileReadInSlicesCutAtRandomBytesGivesTheDocumentsOfTheWholeFile() throws IOException {
+        Random random = new Random(5);
+        ObjectMapper json = new ObjectMapper();
+        for (int trial = 0; trial < 4; trial++) {
+            String text = randomText(random, 40_000, trial % 2 == 1);
+            Path txt = Files.writeString(dir.resolve("s" + trial + ".txt"), text);
+            StringBuilder lines = new StringBuilder();
+            for (String line : text.split("\n")) {
+                lines.append(line.isBlank() ? line : json.writeValueAsString(Map.of("text", line))).append('\n');
+            }
+            Path jsonl = Files.writeString(dir.resolve("s" + trial + ".jsonl"), lines);
+            for (Path file : List.of(txt, jsonl)) {
+                DocSplit[] modes = {DocSplit.LINE, DocSplit.BLANK_LINE};
+                for (DocSplit mode : file == txt ? modes : new DocSplit[] {DocSplit.LINE}) {
+                    PartitionStats wholeCounts = new PartitionStats();
+                    List<Document> expected = read(List.of(whole(file)), mode, 37, wholeCounts);
+                    long size = Files.size(file);
+                    for (int cuts : new int[] {1, 2, 7, 60}) {
+                        List<Long> offsets = new ArrayList<>(List.of(0L, size));
+                        for (int c = 0; c < cuts; c++) {
+                            offsets.add(random.nextLong(size + 1));  // anywhere: inside a line, a UTF-8 sequence, ...
+                        }
+                        offsets.sort(null);
+                        List<FileSlice> slices = new ArrayList<>();
+                        for (int i = 0; i + 1 < offsets.size(); i++) {
+                            slices.add(new FileSlice(whole(file).file(), offsets.get(i), offsets.get(i + 1)));
+                        }
+                        PartitionStats sliceCounts = new PartitionStats();
+                        List<Document> actual = read(slices, mode, 37, sliceCounts);
+                        String what = file.getFileName() + ", " + mode + ", " + slices.size() + " slices";
+                        assertSameDocuments(documents(expected), documents(actual), what);
+                        assertEquals(wholeCounts.emptyDocuments, sliceCounts.emptyDocuments, what);
+                        assertEquals(wholeCounts.badRecords, sliceCounts.badRecords, what);
+                        for (int d = 0; d < actual.size(); d++) {
+                            assertTrue(d == 0 || actual.get(d).id() > actual.get(d - 1).id(), what + ": ids increase");
+                            assertEquals(3, actual.get(d).id() >>> 40, what + ": the file's index");
+                        }
+                    }
+                    List<FileSlice> even = FileSlice.cut(whole(file).file(), size / 5, true);
+                    assertEquals(size % 5 == 0 ? 5 : 6, even.size());
+                    assertSameDocuments(documents(expected), documents(read(even, mode, 37, new PartitionStats())),
+                            file.getFileName() + ", " + mode + ", even slices");
+                }
+            }
+        }
+    }
+
+    @Test
+    void beyondAsciiOnlyThreeByteCharactersAreWhitespace() {
+        // what lets the slice boundary scan skip every other multi-byte sequence without decoding it
+        for (int codePoint = 0x80; codePoint <= Character.MAX_CODE_POINT; codePoint++) {
+            if (Character.isWhitespace(codePoint)) {
+                assertEquals(3, new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length,
+                        Integer.toHexString(codePoint));
+            }
+        }
     }
 
     private static void assertSameDocuments(List<String> expected, List<String> actual, String what) {
@@ -76,35 +133,60 @@ class DocumentReaderTest {
         return s.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
     }
 
-    /** The documents of {@code text}, pieces joined, checking piece sizes and first/last flags. */
-    private List<String> read(Path file, DocSplit mode, int pieceChars) {
-        CorpusSettings settings = new CorpusSettings(List.of(file.toString()), mode, InputFormat.TEXT, "text",
+    private record Document(long id, String text) {
+    }
+
+    private static FileSlice whole(Path file) throws IOException {
+        InputFormat format = file.toString().endsWith(".jsonl") ? InputFormat.JSONL : InputFormat.TEXT;
+        return FileSlice.whole(new InputFile(3, file.toUri().toString(), Files.size(file), "", format, -1));
+    }
+
+    private static List<Document> read(FileSlice slice, DocSplit mode, int pieceChars) {
+        return read(List.of(slice), mode, pieceChars, new PartitionStats());
+    }
+
+    /** The documents of {@code slices}, pieces joined, checking piece sizes and first/last flags. */
+    private static List<Document> read(List<FileSlice> slices, DocSplit mode, int pieceChars, PartitionStats counts) {
+        CorpusSettings settings = new CorpusSettings(List.of("unused"), mode, InputFormat.AUTO, "text",
                 TextNormalization.NONE, InvalidUtf8Policy.FAIL, false, CorpusSettings.DEFAULT_PARTITION_BYTES);
-        InputFile input = new InputFile(3, file.toUri().toString(), 0, "", InputFormat.TEXT, -1);
-        List<String> documents = new ArrayList<>();
+        List<Document> documents = new ArrayList<>();
         StringBuilder current = null;
         long lastId = -1;
-        try (DocumentReader reader = new DocumentReader(input, settings, new Configuration(), new PartitionStats(),
-                pieceChars)) {
-            while (reader.hasNext()) {
-                DocumentPiece piece = reader.next();
-                assertTrue(piece.text().length() <= 2 * pieceChars + 1, piece.text().length() + " chars");
-                assertEquals(current == null, piece.first());
-                if (piece.first()) {
-                    assertTrue(piece.docId() > lastId);
-                    lastId = piece.docId();
-                    current = new StringBuilder();
-                }
-                assertEquals(lastId, piece.docId());
-                current.append(piece.text());
-                if (piece.last()) {
-                    documents.add(current.toString());
-                    current = null;
-                }
+        Iterator<DocumentPiece> pieces = DocumentReader.readAll(slices.iterator(), settings, new Configuration(),
+                counts, pieceChars);
+        while (pieces.hasNext()) {
+            DocumentPiece piece = pieces.next();
+            boolean cutIntoPieces = slices.get(0).file().format() == InputFormat.TEXT;  // a JSON record comes whole
+            assertTrue(!cutIntoPieces || piece.text().length() <= 2 * pieceChars + 1, piece.text().length() + " chars");
+            assertEquals(current == null, piece.first());
+            if (piece.first()) {
+                lastId = piece.docId();
+                current = new StringBuilder();
+            }
+            assertEquals(lastId, piece.docId());
+            current.append(piece.text());
+            if (piece.last()) {
+                documents.add(new Document(lastId, current.toString()));
+                current = null;
             }
         }
         assertEquals(null, current, "the last document has no last piece");
         return documents;
+    }
+
+    private static List<String> documents(List<Document> documents) {
+        return documents.stream().map(Document::text).toList();
+    }
+
+    /** Random atoms up to {@code chars}, now and then a long line, perhaps ending in a whitespace-only line. */
+    private static String randomText(Random random, int chars, boolean whitespaceLast) {
+        StringBuilder text = new StringBuilder();
+        while (text.length() < chars) {
+            String atom = ATOMS[random.nextInt(ATOMS.length)];
+            // occasionally a long line, so that documents of every mode arrive in many pieces
+            text.append(random.nextInt(200) == 0 ? atom.strip().repeat(300) + "y" : atom);
+        }
+        return whitespaceLast ? text + "   " : text.toString();
     }
 
     /**

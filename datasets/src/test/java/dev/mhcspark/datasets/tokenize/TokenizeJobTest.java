@@ -170,12 +170,49 @@ class TokenizeJobTest {
     }
 
     @Test
+    void aFileLargerThanAPartitionIsReadInSlicesWithTheSameResult() throws IOException {
+        // 1.1 MB of paragraphs and the same as JSON Lines, in 64 KiB partitions: ~17 slices each
+        Path dir = Files.createDirectories(tmp.resolve("big-files"));
+        String shakespeare = Files.readString(Path.of("../data/corpora/tinyshakespeare.txt"));
+        Files.writeString(dir.resolve("s.txt"), shakespeare);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        StringBuilder jsonl = new StringBuilder();
+        for (String line : shakespeare.split("\n")) {
+            jsonl.append(line.isBlank() ? "" : json.writeValueAsString(java.util.Map.of("text", line))).append('\n');
+        }
+        Files.writeString(dir.resolve("t.jsonl"), jsonl);
+        for (DocSplit mode : List.of(DocSplit.LINE, DocSplit.BLANK_LINE)) {
+            String out = tmp.resolve("big-ds-" + mode).toString();
+            List<String> console = new ArrayList<>();
+            DatasetManifest manifest = new TokenizeJob(spark, settings(List.of(dir.toString()), out, 255, 0.1, 2, mode),
+                    (spec, docs, d) -> ByteTokenizer.INSTANCE, console::add).run();
+            assertTrue(console.stream().anyMatch(l -> l.matches("tokenize: .* in [3-9][0-9] partition\\(s\\).*")),
+                    console.toString());  // two files of 1.1 and 1.5 MB: 18 + 23 slices
+            Oracle oracle = Oracle.of(dir, ByteTokenizer.INSTANCE, 0.1, mode);
+            for (Split split : Split.values()) {
+                List<int[]> expected = oracle.sequences(split, 256);
+                List<int[]> actual = ParquetShards.readWithParquet(Path.of(out, split.dirName()));
+                assertEquals(expected.size(), actual.size(), mode + " " + split);
+                for (int i = 0; i < expected.size(); i++) {
+                    assertArrayEquals(expected.get(i), actual.get(i), mode + " " + split + " sequence " + i);
+                }
+                assertEquals(oracle.documents(split), manifest.split(split.dirName()).documents());
+                long[] docIds = ParquetShards.docIds(Path.of(out, split.dirName()));
+                for (int i = 1; i < docIds.length; i++) {
+                    assertTrue(docIds[i] >= docIds[i - 1], "doc_id never decreases along a split");
+                }
+            }
+        }
+    }
+
+    @Test
     void longDocumentsAreCutWherePreTokenizationCutsSoTokensAreUnchanged() throws IOException {
         Tokenizer cl100k = dev.mhcspark.datasets.tokenizer.TiktokenTokenizer.of("cl100k_base");
         String text = Files.readString(Path.of("../data/corpora/tinyshakespeare.txt")).substring(0, 60_000)
                 + " wordwithoutspaces".repeat(200) + "x".repeat(5000) + "\u00e9\ud83d\ude00".repeat(3000);
         Path file = Files.writeString(tmp.resolve("long.txt"), text);
-        InputFile input = new InputFile(0, file.toUri().toString(), Files.size(file), "", InputFormat.TEXT, -1);
+        FileSlice input = FileSlice.whole(
+                new InputFile(0, file.toUri().toString(), Files.size(file), "", InputFormat.TEXT, -1));
         for (int pieceChars : new int[] {1000, 7777}) {
             List<DocumentPiece> pieces = new ArrayList<>();
             DocumentReader.readAll(List.of(input).iterator(), settings(List.of(file.toString()), "unused", 8, 0, 1,
