@@ -220,7 +220,9 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
             problem = "is not valid JSON (" + e.getOriginalMessage() + ")";
         }
         if (!settings.skipBadRecords()) {
-            throw new IllegalArgumentException(file.path() + ":" + lineNumber + ": line " + problem
+            String where = ordinalBase == 0 ? file.path() + ":" + lineNumber  // a whole file, or its first slice
+                    : file.path() + ": line " + lineNumber + " after byte " + ordinalBase;
+            throw new IllegalArgumentException(where + ": line " + problem
                     + "; expected one JSON object per line with a string field \"" + settings.textField()
                     + "\" (--text-field), or pass --skip-bad-records");
         }

@@ -1,6 +1,7 @@
 package dev.mhcspark.datasets.tokenize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mhcspark.datasets.tokenize.CorpusSettings.DocSplit;
@@ -17,6 +18,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +111,28 @@ class DocumentReaderTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aBadRecordInALaterSliceIsLocatedByItsLineAfterTheSlicesFirstByte() throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            lines.append(i == 2345 ? "{not json}" : "{\"text\": \"line " + i + "\"}").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("bad.jsonl"), lines);
+        FileSlice whole = whole(file);
+        long middle = whole.bytes() / 2;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(List.of(
+                new FileSlice(whole.file(), 0, middle), new FileSlice(whole.file(), middle, whole.bytes())),
+                DocSplit.LINE, 100, new PartitionStats()));
+        Matcher where = Pattern.compile(": line (\\d+) after byte (\\d+): line is not valid JSON")
+                .matcher(e.getMessage());
+        assertTrue(where.find(), e.getMessage());
+        String fromThere = Files.readString(file).substring(Integer.parseInt(where.group(2)));  // ASCII: chars = bytes
+        assertEquals("{not json}", fromThere.split("\n")[Integer.parseInt(where.group(1)) - 1]);
+        String wholeFile = assertThrows(IllegalArgumentException.class, () -> read(whole, DocSplit.LINE, 100))
+                .getMessage();
+        assertTrue(wholeFile.contains("bad.jsonl:2346: line is not valid JSON"), wholeFile);
     }
 
     @Test
