@@ -101,7 +101,7 @@ public final class Corpus {
     public JavaRDD<String> texts() {
         CorpusSettings s = settings;
         SerializableConfiguration c = conf;
-        return partitions.flatMap(files -> texts(files, s, c.value()));
+        return partitions.flatMap(slices -> texts(slices, s, c.value()));
     }
 
     private static Iterator<String> texts(List<FileSlice> slices, CorpusSettings settings, Configuration conf) {

@@ -33,7 +33,7 @@ final class SliceBoundary {
             return fileSize;
         }
         in.seek(offset - 1);  // a line starts at offset if the byte before it ends one
-        InputStream bytes = new BufferedInputStream(in, 1 << 16);
+        InputStream bytes = new BufferedInputStream(in, 1 << 16);  // not closed: that would close in
         long at = offset - 1;
         int b;
         do {

@@ -31,6 +31,8 @@ class TokenizeHdfsTest {
     static void start() throws IOException {
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
+        conf.setLong("dfs.namenode.fs-limits.min-block-size", 0);
+        conf.setLong("dfs.blocksize", 100_352);  // 98 KiB blocks: slices and documents cross them
         hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
         hdfs.waitActive();
         root = "hdfs://localhost:" + hdfs.getNameNodePort();
@@ -52,15 +54,20 @@ class TokenizeHdfsTest {
         FileSystem fs = hdfs.getFileSystem();
         fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(root + "/in"));
 
-        TokenizeSettings onHdfs = new TokenizeSettings(CorpusSettings.of(List.of(root + "/in/*.txt"))
-                .withDocSplit(DocSplit.BLANK_LINE), root + "/datasets/shakespeare", "bpe:600", 64, 0.1, 2, false,
-                false);
+        // on HDFS in slices of 128 KiB (seeking into HDFS blocks), on disk whole: the same documents either way
+        CorpusSettings sliced = new CorpusSettings(List.of(root + "/in/*.txt"), DocSplit.BLANK_LINE,
+                CorpusSettings.InputFormat.AUTO, "text", CorpusSettings.TextNormalization.NFC,
+                CorpusSettings.InvalidUtf8Policy.FAIL, false, 128 << 10);
+        TokenizeSettings onHdfs = new TokenizeSettings(sliced, root + "/datasets/shakespeare", "bpe:600", 64, 0.1, 2,
+                false, false);
         TokenizeSettings onDisk = new TokenizeSettings(CorpusSettings.of(List.of(local.toString()))
                 .withDocSplit(DocSplit.BLANK_LINE), tmp.resolve("local-ds").toString(), "bpe:600", 64, 0.1, 2,
                 false, false);
         Configuration conf = TokenizeJobTest.spark.sparkContext().hadoopConfiguration();
+        List<String> console = new java.util.ArrayList<>();
         DatasetManifest remote = new TokenizeJob(TokenizeJobTest.spark, onHdfs, new DatasetTokenizer(conf, l -> { }),
-                l -> { }).run();
+                console::add).run();
+        assertTrue(console.stream().anyMatch(l -> l.contains(" in 10 partition(s)")), console.toString());  // 4 + 6
         DatasetManifest disk = new TokenizeJob(TokenizeJobTest.spark, onDisk, new DatasetTokenizer(conf, l -> { }),
                 l -> { }).run();
 
