@@ -25,7 +25,8 @@ import org.apache.hadoop.fs.Path;
  * <p>Dataset layout: {@code manifest.json}, {@code train/part-NNNNN.parquet}, {@code val/part-NNNNN.parquet},
  * and {@code tokenizer.json} for BPE. Parquet schema: {@code seq_index bigint, doc_id bigint,
  * tokens array<int>} with {@code T + 1} tokens per row; {@code doc_id = input index * 2^40 + ordinal of the
- * document in its file} (in a file read in slices, counted from the first byte of its slice's region).
+ * document in its file} (in a text or JSON Lines file read in slices, counted from the first byte of its slice's
+ * region).
  */
 public record DatasetManifest(String format, int version, String createdBy, String createdAt,
                               TokenizerInfo tokenizer, int seqLen, int sequenceTokens, Options options,
@@ -37,8 +38,8 @@ public record DatasetManifest(String format, int version, String createdBy, Stri
     public static final int VERSION = 1;
     public static final Map<String, String> SCHEMA = Map.of(
             "seq_index", "bigint: position of the sequence in its split, from 0",
-            "doc_id", "bigint: document of the first token (input index * 2^40 + ordinal in the file; in a file "
-                    + "read in slices, counted from the first byte of the slice's region)",
+            "doc_id", "bigint: document of the first token (input index * 2^40 + ordinal in the file; in a text "
+                    + "or JSON Lines file read in slices, counted from the first byte of the slice's region)",
             "tokens", "array<int>: seq_len + 1 token ids");
 
     private static final ObjectMapper JSON = new ObjectMapper()

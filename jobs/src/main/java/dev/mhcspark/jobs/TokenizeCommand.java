@@ -105,9 +105,9 @@ final class TokenizeCommand implements Callable<Integer> {
         boolean skipBadRecords;
 
         @Option(names = "--partition-mb", defaultValue = "16", paramLabel = "MB",
-                description = "Input per Spark task: smaller files are grouped; larger JSON Lines files and "
-                        + "uncompressed text split into lines or paragraphs are read in slices of this size, other "
-                        + "files by one task. Default: ${DEFAULT-VALUE}.")
+                description = "Input per Spark task: smaller files are grouped; larger Parquet and JSON Lines files "
+                        + "and uncompressed text split into lines or paragraphs are read in slices of this size, "
+                        + "other files by one task. Default: ${DEFAULT-VALUE}.")
         double partitionMb;
 
         CorpusSettings settings() {

@@ -26,9 +26,12 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -43,9 +46,9 @@ import org.apache.spark.network.util.LimitedInputStream;
  * piece size for text files of any length (a 100 MB line included); a JSON Lines record or Parquet value is
  * held whole.
  *
- * <p>Document ids are the file's {@link InputFile#documentId}s of ordinals counted from the first byte of the
- * slice's region (0 for a whole file): a slice's documents are never more than its bytes, so ids stay unique
- * and in file order across the slices of a file.
+ * <p>Document ids are the file's {@link InputFile#documentId}s of ordinals: Parquet row numbers; for text and
+ * JSON Lines, counted from the first byte of the slice's region (0 for a whole file): a slice's documents are
+ * never more than its bytes, so ids stay unique and in file order across the slices of a file.
  */
 public final class DocumentReader implements Iterator<DocumentPiece>, AutoCloseable {
     /** Counters a reader adds to; shared with the partition's statistics. */
@@ -133,13 +136,14 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
     }
 
     /**
-     * Whether {@code file} can be read in slices: JSON Lines, or uncompressed text cut into lines or paragraphs.
-     * (A whole-file document, a compressed stream or a Parquet file is read by one task.)
+     * Whether {@code file} can be read in slices: Parquet (by row groups), JSON Lines, or uncompressed text cut
+     * into lines or paragraphs. (A whole-file document or a compressed stream is read by one task.)
      */
     public static boolean splittable(InputFile file, CorpusSettings settings, Configuration conf) {
         boolean lines = file.format() == InputFormat.JSONL
                 || file.format() == InputFormat.TEXT && settings.docSplit() != DocSplit.FILE;
-        return lines && new CompressionCodecFactory(conf).getCodec(new Path(file.path())) == null;
+        return file.format() == InputFormat.PARQUET
+                || lines && new CompressionCodecFactory(conf).getCodec(new Path(file.path())) == null;
     }
 
     private long documentId(long ordinal) {
@@ -252,7 +256,17 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
         }
         Configuration projected = new Configuration(conf);
         projected.set("parquet.read.schema", new MessageType(schema.getName(), type).toString());
-        return ParquetReader.builder(new GroupReadSupport(), path).withConf(projected).build();
+        ParquetReader.Builder<Group> reader = ParquetReader.builder(new GroupReadSupport(), path).withConf(projected);
+        if (!slice.isWhole()) {
+            // a slice reads the row groups whose midpoint lies in it, parquet-mr's rule, and numbers rows on from
+            // the row groups before it: ordinals are row numbers in the file, as when it is read whole
+            ParquetReadOptions before = HadoopReadOptions.builder(conf).withRange(0, slice.start()).build();
+            try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), before)) {
+                ordinalBase = footer.getRowGroups().stream().mapToLong(BlockMetaData::getRowCount).sum();
+            }
+            reader = reader.withFileRange(slice.start(), slice.end());
+        }
+        return reader.build();
     }
 
     private Producer parquetProducer(ParquetReader<Group> reader) {

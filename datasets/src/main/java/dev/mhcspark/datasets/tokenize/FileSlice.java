@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * The part of an input file one task reads. A file larger than a partition is cut into slices of nominal byte
- * ranges {@code [start, end)} when its documents are lines or paragraphs of uncompressed text, or JSON Lines;
- * each slice then reads the documents that begin in its range (see {@link SliceBoundary}), so the slices of a
- * file give exactly the documents of the whole file, in order. Other files are read whole, as one slice.
+ * ranges {@code [start, end)} when its documents are lines or paragraphs of uncompressed text, JSON Lines or
+ * Parquet rows; each slice then reads the documents that begin in its range (see {@link SliceBoundary}; for
+ * Parquet, the row groups whose midpoint it holds), so the slices of a file give exactly the documents of the
+ * whole file, in order. Other files are read whole, as one slice.
  */
 public record FileSlice(InputFile file, long start, long end) implements Serializable {
     public FileSlice {

@@ -21,6 +21,16 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +124,54 @@ class DocumentReaderTest {
     }
 
     @Test
+    void aParquetFileReadInSlicesGivesTheRowsAndRowNumbersOfTheWholeFile() throws IOException {
+        MessageType schema = Types.buildMessage().optional(PrimitiveTypeName.BINARY)
+                .as(LogicalTypeAnnotation.stringType()).named("text").named("rows");
+        Path file = dir.resolve("rows.parquet");
+        Random random = new Random(9);
+        List<Document> written = new ArrayList<>();
+        try (ParquetWriter<Group> out = ExampleParquetWriter.builder(
+                        new org.apache.hadoop.fs.Path(file.toUri())).withType(schema).withRowGroupSize(4096L)
+                .withPageSize(1024).withConf(new Configuration()).build()) {
+            SimpleGroupFactory rows = new SimpleGroupFactory(schema);
+            for (int i = 0; i < 3000; i++) {
+                Group row = rows.newGroup();
+                if (i % 17 != 5) {  // else null: counted as empty, but numbered
+                    String text = i % 29 == 3 ? " " : randomText(random, 10 + random.nextInt(30), false);
+                    row.add("text", text);
+                    if (!text.isBlank()) {
+                        written.add(new Document(3L << 40 | i, text));
+                    }
+                }
+                out.write(row);
+            }
+        }
+        FileSlice whole = whole(file);
+        PartitionStats wholeCounts = new PartitionStats();
+        List<Document> expected = read(List.of(whole), DocSplit.FILE, 1000, wholeCounts);
+        assertEquals(written, expected, "ids are the file's index and the row number");
+        try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+            assertTrue(footer.getRowGroups().size() > 10, footer.getRowGroups().size() + " row groups");
+        }
+        long size = whole.bytes();
+        for (int cuts : new int[] {1, 5, 40}) {
+            List<Long> offsets = new ArrayList<>(List.of(0L, size));
+            for (int c = 0; c < cuts; c++) {
+                offsets.add(random.nextLong(size + 1));
+            }
+            offsets.sort(null);
+            List<FileSlice> slices = new ArrayList<>();
+            for (int i = 0; i + 1 < offsets.size(); i++) {
+                slices.add(new FileSlice(whole.file(), offsets.get(i), offsets.get(i + 1)));
+            }
+            PartitionStats sliceCounts = new PartitionStats();
+            assertEquals(expected, read(slices, DocSplit.FILE, 1000, sliceCounts), slices.size() + " slices");
+            assertEquals(wholeCounts.emptyDocuments, sliceCounts.emptyDocuments);
+        }
+    }
+
+    @Test
     void aBadRecordInALaterSliceIsLocatedByItsLineAfterTheSlicesFirstByte() throws IOException {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 3000; i++) {
@@ -162,7 +220,7 @@ class DocumentReaderTest {
     }
 
     private static FileSlice whole(Path file) throws IOException {
-        InputFormat format = file.toString().endsWith(".jsonl") ? InputFormat.JSONL : InputFormat.TEXT;
+        InputFormat format = InputFormat.AUTO.resolve(file.toString());
         return FileSlice.whole(new InputFile(3, file.toUri().toString(), Files.size(file), "", format, -1));
     }
 
