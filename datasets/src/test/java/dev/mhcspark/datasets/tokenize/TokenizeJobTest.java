@@ -30,6 +30,8 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -88,16 +90,24 @@ class TokenizeJobTest {
         return dir;
     }
 
-    @Test
-    void shardsHoldExactlyTheOracleTokenStream() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"byte", "tiktoken:cl100k_base", "bpe:400"})
+    void shardsHoldExactlyTheOracleTokenStream(String spec) throws IOException {
         Path corpus = corpus();
         String out = tmp.resolve("ds").toString();
         int seqLen = 63;
         double val = 0.25;
-        DatasetManifest manifest = run(settings(List.of(corpus.toString()), out, seqLen, val, 3, DocSplit.FILE),
-                ByteTokenizer.INSTANCE);
+        TokenizeSettings settings = new TokenizeSettings(
+                settings(List.of(corpus.toString()), out, seqLen, val, 3, DocSplit.FILE).corpus(), out, spec, seqLen,
+                val, 3, false, false);
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        DatasetManifest manifest = new TokenizeJob(spark, settings, new DatasetTokenizer(conf, line -> { }),
+                line -> { }).run();
+        // bpe:400 is trained on this corpus by the job; the oracle encodes with the tokenizer the dataset names
+        Tokenizer tokenizer = manifest.loadTokenizer(out, conf);
+        assertEquals(spec.equals("byte") ? 257 : spec.equals("bpe:400") ? 400 : 100_277, tokenizer.vocabSize());
 
-        Oracle oracle = Oracle.of(corpus, ByteTokenizer.INSTANCE, val, DocSplit.FILE);
+        Oracle oracle = Oracle.of(corpus, tokenizer, val, DocSplit.FILE);
         for (Split split : Split.values()) {
             List<int[]> expected = oracle.sequences(split, seqLen + 1);
             List<int[]> viaSpark = ParquetShards.readWithSpark(spark, Path.of(out, split.dirName()));
