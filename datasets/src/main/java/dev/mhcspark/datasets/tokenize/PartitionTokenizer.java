@@ -50,7 +50,7 @@ final class PartitionTokenizer {
             FileSystem fs = LocalFiles.raw(spillPrefix.getFileSystem(conf));  // a scratch file needs no checksum
             for (Split split : Split.values()) {
                 writers[split.ordinal()] = new SpilledStream.Writer(fs, spillPrefix.suffix("-" + split.dirName()),
-                        partition);
+                        partition, SpilledStream.idBytes(tokenizer.vocabSize()));
             }
             SpilledStream.Writer current = null;  // the split of the document being read; null: dropped
             SplitStats currentStats = null;

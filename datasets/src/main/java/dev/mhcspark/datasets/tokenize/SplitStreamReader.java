@@ -71,11 +71,18 @@ final class SplitStreamReader implements Closeable {
             int filled = 0;
             while (filled < dest.length) {
                 open();
+                int idBytes = streams.get(current).idBytes();
                 long left = starts[current + 1] - position;
-                int n = (int) Math.min(dest.length - filled, Math.min(left, bytes.capacity() / 4));
-                ids.readFully(bytes.array(), 0, 4 * n);
+                int n = (int) Math.min(dest.length - filled, Math.min(left, bytes.capacity() / idBytes));
+                ids.readFully(bytes.array(), 0, idBytes * n);
                 bytes.clear();
-                bytes.asIntBuffer().get(dest, filled, n);
+                if (idBytes == 4) {
+                    bytes.asIntBuffer().get(dest, filled, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        dest[filled + i] = bytes.getShort(2 * i) & 0xFFFF;
+                    }
+                }
                 filled += n;
                 position += n;
             }
@@ -101,7 +108,7 @@ final class SplitStreamReader implements Closeable {
         SpilledStream stream = streams.get(current);
         Path idPath = new Path(stream.ids());
         ids = LocalFiles.raw(idPath.getFileSystem(conf)).open(idPath);
-        ids.seek(4 * (position - starts[current]));
+        ids.seek(stream.idBytes() * (position - starts[current]));
         Path docPath = new Path(stream.docs());
         docs = new DataInputStream(new BufferedInputStream(LocalFiles.raw(docPath.getFileSystem(conf)).open(docPath),
                 1 << 16));
