@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.SerializableConfiguration;
@@ -52,10 +53,11 @@ public final class Corpus {
                         file.invalidUtf8Offset());
             }
         }
+        CompressionCodecFactory codecs = new CompressionCodecFactory(sc.hadoopConfiguration());
         List<FileSlice> slices = new ArrayList<>();
         for (InputFile file : readable) {
             slices.addAll(FileSlice.cut(file, settings.partitionBytes(),
-                    DocumentReader.splittable(file, settings, sc.hadoopConfiguration())));
+                    DocumentReader.splittable(file, settings, codecs)));
         }
         List<List<FileSlice>> groups = group(slices, settings.partitionBytes());
         return new Corpus(settings, List.copyOf(inspected), List.copyOf(readable),

@@ -139,11 +139,10 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
      * Whether {@code file} can be read in slices: Parquet (by row groups), JSON Lines, or uncompressed text cut
      * into lines or paragraphs. (A whole-file document or a compressed stream is read by one task.)
      */
-    public static boolean splittable(InputFile file, CorpusSettings settings, Configuration conf) {
+    public static boolean splittable(InputFile file, CorpusSettings settings, CompressionCodecFactory codecs) {
         boolean lines = file.format() == InputFormat.JSONL
                 || file.format() == InputFormat.TEXT && settings.docSplit() != DocSplit.FILE;
-        return file.format() == InputFormat.PARQUET
-                || lines && new CompressionCodecFactory(conf).getCodec(new Path(file.path())) == null;
+        return file.format() == InputFormat.PARQUET || lines && codecs.getCodec(new Path(file.path())) == null;
     }
 
     private long documentId(long ordinal) {
@@ -152,11 +151,12 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
 
     private Reader openText(Configuration conf) throws IOException {
         Path path = new Path(file.path());
+        CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
         FSDataInputStream raw = path.getFileSystem(conf).open(path);
         InputStream in = raw;
         if (!slice.isWhole()) {
             try {
-                if (!splittable(file, settings, conf)) {
+                if (!splittable(file, settings, codecs)) {
                     throw new IllegalStateException(file.path() + " cannot be read in slices");
                 }
                 boolean paragraphs = file.format() == InputFormat.TEXT && settings.docSplit() == DocSplit.BLANK_LINE;
@@ -169,7 +169,7 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
                 throw e;
             }
         }
-        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+        CompressionCodec codec = codecs.getCodec(path);
         if (codec != null) {
             in = codec.createInputStream(in);
         }
@@ -237,8 +237,12 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
     private ParquetReader<Group> openParquet(Configuration conf) throws IOException {
         Path path = new Path(file.path());
         MessageType schema;
-        try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
+        // the slice reads the row groups whose midpoint lies in it (parquet-mr's rule, for a whole file all of
+        // them) and numbers rows on from the row groups before it: ordinals are row numbers in the file
+        ParquetReadOptions before = HadoopReadOptions.builder(conf).withRange(0, slice.start()).build();
+        try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), before)) {
             schema = footer.getFooter().getFileMetaData().getSchema();
+            ordinalBase = footer.getRowGroups().stream().mapToLong(BlockMetaData::getRowCount).sum();
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file.path() + ": not a readable Parquet file: " + e.getMessage(), e);
         }
@@ -256,17 +260,8 @@ public final class DocumentReader implements Iterator<DocumentPiece>, AutoClosea
         }
         Configuration projected = new Configuration(conf);
         projected.set("parquet.read.schema", new MessageType(schema.getName(), type).toString());
-        ParquetReader.Builder<Group> reader = ParquetReader.builder(new GroupReadSupport(), path).withConf(projected);
-        if (!slice.isWhole()) {
-            // a slice reads the row groups whose midpoint lies in it, parquet-mr's rule, and numbers rows on from
-            // the row groups before it: ordinals are row numbers in the file, as when it is read whole
-            ParquetReadOptions before = HadoopReadOptions.builder(conf).withRange(0, slice.start()).build();
-            try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), before)) {
-                ordinalBase = footer.getRowGroups().stream().mapToLong(BlockMetaData::getRowCount).sum();
-            }
-            reader = reader.withFileRange(slice.start(), slice.end());
-        }
-        return reader.build();
+        return ParquetReader.builder(new GroupReadSupport(), path).withConf(projected)
+                .withFileRange(slice.start(), slice.end()).build();
     }
 
     private Producer parquetProducer(ParquetReader<Group> reader) {

@@ -94,15 +94,7 @@ class DocumentReaderTest {
                     List<Document> expected = read(List.of(whole(file)), mode, 37, wholeCounts);
                     long size = Files.size(file);
                     for (int cuts : new int[] {1, 2, 7, 60}) {
-                        List<Long> offsets = new ArrayList<>(List.of(0L, size));
-                        for (int c = 0; c < cuts; c++) {
-                            offsets.add(random.nextLong(size + 1));  // anywhere: inside a line, a UTF-8 sequence, ...
-                        }
-                        offsets.sort(null);
-                        List<FileSlice> slices = new ArrayList<>();
-                        for (int i = 0; i + 1 < offsets.size(); i++) {
-                            slices.add(new FileSlice(whole(file).file(), offsets.get(i), offsets.get(i + 1)));
-                        }
+                        List<FileSlice> slices = randomSlices(whole(file).file(), cuts, random);
                         PartitionStats sliceCounts = new PartitionStats();
                         List<Document> actual = read(slices, mode, 37, sliceCounts);
                         String what = file.getFileName() + ", " + mode + ", " + slices.size() + " slices";
@@ -154,17 +146,8 @@ class DocumentReaderTest {
                 new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
             assertTrue(footer.getRowGroups().size() > 10, footer.getRowGroups().size() + " row groups");
         }
-        long size = whole.bytes();
         for (int cuts : new int[] {1, 5, 40}) {
-            List<Long> offsets = new ArrayList<>(List.of(0L, size));
-            for (int c = 0; c < cuts; c++) {
-                offsets.add(random.nextLong(size + 1));
-            }
-            offsets.sort(null);
-            List<FileSlice> slices = new ArrayList<>();
-            for (int i = 0; i + 1 < offsets.size(); i++) {
-                slices.add(new FileSlice(whole.file(), offsets.get(i), offsets.get(i + 1)));
-            }
+            List<FileSlice> slices = randomSlices(whole.file(), cuts, random);
             PartitionStats sliceCounts = new PartitionStats();
             assertEquals(expected, read(slices, DocSplit.FILE, 1000, sliceCounts), slices.size() + " slices");
             assertEquals(wholeCounts.emptyDocuments, sliceCounts.emptyDocuments);
@@ -255,6 +238,20 @@ class DocumentReaderTest {
         }
         assertEquals(null, current, "the last document has no last piece");
         return documents;
+    }
+
+    /** {@code file} cut at {@code cuts} random bytes: inside a line, a UTF-8 sequence, a row group, ... */
+    private static List<FileSlice> randomSlices(InputFile file, int cuts, Random random) {
+        List<Long> offsets = new ArrayList<>(List.of(0L, file.bytes()));
+        for (int c = 0; c < cuts; c++) {
+            offsets.add(random.nextLong(file.bytes() + 1));
+        }
+        offsets.sort(null);
+        List<FileSlice> slices = new ArrayList<>();
+        for (int i = 0; i + 1 < offsets.size(); i++) {
+            slices.add(new FileSlice(file, offsets.get(i), offsets.get(i + 1)));
+        }
+        return slices;
     }
 
     private static List<String> documents(List<Document> documents) {
